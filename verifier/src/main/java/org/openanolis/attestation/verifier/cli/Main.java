@@ -1,0 +1,154 @@
+package org.openanolis.attestation.verifier.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.openanolis.attestation.certs.TrustAnchors;
+import org.openanolis.attestation.verifier.BundleVerifier;
+import org.openanolis.attestation.verifier.VerificationResult;
+import org.openanolis.attestation.verifier.bundle.AttestationBundle;
+import org.openanolis.attestation.verifier.bundle.BundleException;
+
+/**
+ * The command line: {@code verify <bundle-dir> [--at <RFC 3339>] [--trust-anchors <dir>] [--json]}.
+ * Exit status 0 for {@code pass}, 1 for {@code fail}, 2 for a usage or bundle error.
+ */
+public final class Main {
+    public static final int EXIT_PASS = 0;
+    public static final int EXIT_FAIL = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = String.join("\n",
+            "usage: verifier verify <bundle-dir> [--at <RFC 3339 instant>] [--trust-anchors <dir>] [--json]",
+            "",
+            "  verify   verify an attestation bundle offline (shared/design/bundle-format.md)",
+            "           --at             judge at this instant instead of the manifest's verify_at",
+            "           --trust-anchors  use the vendor roots in <dir> instead of the built-in ones",
+            "           --json           print one JSON object instead of a summary",
+            "exit status: 0 pass, 1 fail, 2 usage or bundle error");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, Clock.systemUTC()));
+    }
+
+    /** Runs the CLI with the given streams and clock (tests call this directly). */
+    public static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
+        if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0])) {
+            (args.length == 0 ? err : out).println(USAGE);
+            return args.length == 0 ? EXIT_USAGE : EXIT_PASS;
+        }
+        String command = args[0];
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        try {
+            switch (command) {
+                case "verify":
+                    return verify(rest, out, clock);
+                default:
+                    err.println("unknown command: " + command);
+                    err.println(USAGE);
+                    return EXIT_USAGE;
+            }
+        } catch (UsageException | BundleException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int verify(List<String> args, PrintStream out, Clock clock) throws UsageException, BundleException {
+        Path bundleDir = null;
+        Optional<Instant> at = Optional.empty();
+        Path anchorsDir = null;
+        boolean json = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--json" -> json = true;
+                case "--at" -> at = Optional.of(parseInstant(value(args, ++i, a)));
+                case "--trust-anchors" -> anchorsDir = Path.of(value(args, ++i, a));
+                default -> {
+                    if (a.startsWith("--") || bundleDir != null) {
+                        throw new UsageException("unexpected argument: " + a);
+                    }
+                    bundleDir = Path.of(a);
+                }
+            }
+        }
+        if (bundleDir == null) {
+            throw new UsageException("verify needs a bundle directory");
+        }
+        TrustAnchors anchors;
+        try {
+            anchors = anchorsDir == null ? TrustAnchors.builtIn() : TrustAnchors.fromDirectory(anchorsDir);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        }
+        AttestationBundle bundle = AttestationBundle.read(bundleDir);
+        VerificationResult result = new BundleVerifier(anchors).verify(bundle, at, clock);
+        if (json) {
+            out.println(toJson(result.toJson()));
+        } else {
+            printSummary(result, out);
+        }
+        return result.pass() ? EXIT_PASS : EXIT_FAIL;
+    }
+
+    private static String value(List<String> args, int i, String flag) throws UsageException {
+        if (i >= args.size()) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static Instant parseInstant(String text) throws UsageException {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--at is not an RFC 3339 instant: " + text);
+        }
+    }
+
+    static String toJson(Map<String, Object> map) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(map);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void printSummary(VerificationResult r, PrintStream out) {
+        out.println((r.pass() ? "PASS" : "FAIL") + "  tee=" + r.tee()
+                + (r.tcbStatus() != null ? "  tcb_status=" + r.tcbStatus() : "")
+                + (r.advisoryIds().isEmpty() ? "" : "  advisories=" + String.join(",", r.advisoryIds()))
+                + (r.reason() != null ? "  reason=" + r.reason() : ""));
+        if (!r.pass()) {
+            out.println("  " + r.details().get("message"));
+        }
+        for (Map.Entry<String, Object> e : r.claims().entrySet()) {
+            if (!(e.getValue() instanceof Map) && !(e.getValue() instanceof List)) {
+                out.println("  " + e.getKey() + ": " + e.getValue());
+            }
+        }
+    }
+
+    /** A command-line mistake: exit status 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

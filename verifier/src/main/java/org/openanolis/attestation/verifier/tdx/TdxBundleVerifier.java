@@ -1,0 +1,15 @@
+package org.openanolis.attestation.verifier.tdx;
+
+import org.openanolis.attestation.verifier.TeeVerifier;
+import org.openanolis.attestation.verifier.VerificationContext;
+import org.openanolis.attestation.verifier.VerifiedEvidence;
+import org.openanolis.attestation.verifier.bundle.AttestationBundle;
+import org.openanolis.attestation.verifier.bundle.BundleException;
+
+/** Placeholder until the Tdx engine lands: refuses every bundle as a usage error. */
+public final class TdxBundleVerifier implements TeeVerifier {
+    @Override
+    public VerifiedEvidence verify(AttestationBundle bundle, VerificationContext context) throws BundleException {
+        throw new BundleException("tdx verification is not implemented yet");
+    }
+}
