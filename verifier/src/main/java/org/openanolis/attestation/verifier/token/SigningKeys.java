@@ -88,8 +88,10 @@ public final class SigningKeys {
                     continue;
                 }
                 X509Certificate cert = (X509Certificate) ks.getCertificate(alias);
-                keys.add(new SigningKey(alias, (ECPrivateKey) ks.getKey(alias, password),
-                        (ECPublicKey) cert.getPublicKey(), cert.getNotBefore().toInstant()));
+                ECPublicKey pub = (ECPublicKey) cert.getPublicKey();
+                // PKCS#12 lower-cases aliases, so the kid is recomputed from the key itself.
+                keys.add(new SigningKey(thumbprint(pub), (ECPrivateKey) ks.getKey(alias, password),
+                        pub, cert.getNotBefore().toInstant()));
             }
             if (keys.isEmpty()) {
                 throw new GeneralSecurityException("keystore " + file + " holds no signing key");
@@ -143,12 +145,7 @@ public final class SigningKeys {
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
         Instant now = clock.instant();
-        String kid;
-        try {
-            kid = new ECKey.Builder(Curve.P_256, (ECPublicKey) kp.getPublic()).build().computeThumbprint().toString();
-        } catch (JOSEException e) {
-            throw new GeneralSecurityException(e);
-        }
+        String kid = thumbprint((ECPublicKey) kp.getPublic());
         SigningKey fresh = new SigningKey(kid, (ECPrivateKey) kp.getPrivate(), (ECPublicKey) kp.getPublic(),
                 Instant.ofEpochSecond(now.getEpochSecond()));
         List<SigningKey> next = new ArrayList<>();
@@ -158,6 +155,14 @@ public final class SigningKeys {
         keys = List.copyOf(published());
         save();
         return fresh;
+    }
+
+    private static String thumbprint(ECPublicKey key) throws GeneralSecurityException {
+        try {
+            return new ECKey.Builder(Curve.P_256, key).build().computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new GeneralSecurityException(e);
+        }
     }
 
     private void save() throws IOException, GeneralSecurityException {
