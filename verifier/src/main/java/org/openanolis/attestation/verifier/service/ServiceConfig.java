@@ -1,0 +1,138 @@
+package org.openanolis.attestation.verifier.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Service configuration: a JSON file (unknown keys are errors) whose every scalar can be
+ * overridden by an environment variable {@code ATTESTATION_<KEY>} (upper case, e.g.
+ * {@code ATTESTATION_PORT=9090}, {@code ATTESTATION_DATA_DIR=/var/lib/verifier}). Validated at
+ * start-up; an invalid value stops the service with a message naming the key.
+ */
+public final class ServiceConfig {
+    public String host = "0.0.0.0";
+    public int port = 8080;
+    /** Where the embedded state lives: token keys, nonce key, SQLite database. */
+    public String dataDir = "data";
+    /** The {@code iss} of tokens and the base of the discovery document. */
+    public String issuer = "http://localhost:8080";
+    public int tokenLifetimeSeconds = 300;
+    public int nonceLifetimeSeconds = 300;
+    /** Largest accepted request body; bigger ones get 413. */
+    public int bodyLimitBytes = 1024 * 1024;
+    /** Per-request time limit; slower requests get 503. */
+    public int requestTimeoutMs = 30_000;
+    /** Threads for crypto and blocking work; 0 = number of processors. */
+    public int workerPoolSize = 0;
+    /** PKCS#12 keystore of the token-signing keys; default {@code <data_dir>/token-keys.p12}. */
+    public String keystorePath;
+    /** Keystore password; set it through ATTESTATION_KEYSTORE_PASSWORD in production. */
+    public String keystorePassword = "changeit";
+    /** Hex MAC key for nonces, shared by every replica; default a key generated in the data dir. */
+    public String nonceKeyHex;
+    /** Optional TLS: PEM certificate chain and PEM private key. */
+    public String tlsCertPath;
+    public String tlsKeyPath;
+    /** A directory of attestation-bundle collateral for air-gapped sites (optional). */
+    public String offlineCollateralDir;
+    /** Built-in trust anchors are used unless this names a directory of the same layout. */
+    public String trustAnchorsDir;
+    /** Intel PCS / PCCS base URLs in order of preference. */
+    public List<String> intelPcsUrls = new ArrayList<>(List.of("https://api.trustedservices.intel.com"));
+    public String amdKdsUrl = "https://kdsintf.amd.com";
+    public String nvidiaRimUrl = "https://rim.attestation.nvidia.com";
+    public String nvidiaOcspUrl = "https://ocsp.ndis.nvidia.com";
+    /** OCSP for GPU chains: {@code required}, {@code best-effort} or {@code off}. */
+    public String ocspMode = "best-effort";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Defaults, then {@code file} if given, then environment overrides, then validation. */
+    public static ServiceConfig load(Path file, Map<String, String> env) throws ConfigException {
+        ServiceConfig c;
+        try {
+            c = file == null ? new ServiceConfig() : JSON.readValue(file.toFile(), ServiceConfig.class);
+        } catch (IOException e) {
+            throw new ConfigException("config " + file + ": " + e.getMessage());
+        }
+        c.applyEnv(env);
+        c.validate();
+        return c;
+    }
+
+    private void applyEnv(Map<String, String> env) throws ConfigException {
+        for (java.lang.reflect.Field f : ServiceConfig.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            String key = "ATTESTATION_" + PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE
+                    .translate(f.getName()).toUpperCase(Locale.ROOT);
+            String v = env.get(key);
+            if (v == null) {
+                continue;
+            }
+            try {
+                if (f.getType() == int.class) {
+                    f.setInt(this, Integer.parseInt(v.trim()));
+                } else if (f.getType() == String.class) {
+                    f.set(this, v);
+                } else if (f.getType() == List.class) {
+                    f.set(this, new ArrayList<>(List.of(v.split(","))));
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + " must be an integer, got '" + v + "'");
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Checks every value; the message names the key. */
+    public void validate() throws ConfigException {
+        require(port > 0 && port < 65536, "port must be 1..65535");
+        require(tokenLifetimeSeconds >= 10 && tokenLifetimeSeconds <= 86_400, "token_lifetime_seconds must be 10..86400");
+        require(nonceLifetimeSeconds >= 10 && nonceLifetimeSeconds <= 3600, "nonce_lifetime_seconds must be 10..3600");
+        require(bodyLimitBytes >= 4096 && bodyLimitBytes <= 64 * 1024 * 1024, "body_limit_bytes must be 4096..67108864");
+        require(requestTimeoutMs >= 100, "request_timeout_ms must be at least 100");
+        require(workerPoolSize >= 0 && workerPoolSize <= 256, "worker_pool_size must be 0..256");
+        require(dataDir != null && !dataDir.isBlank(), "data_dir must be set");
+        require(issuer != null && (issuer.startsWith("https://") || issuer.startsWith("http://")), "issuer must be an http(s) URL");
+        require(List.of("required", "best-effort", "off").contains(ocspMode), "ocsp_mode must be required, best-effort or off");
+        require((tlsCertPath == null) == (tlsKeyPath == null), "tls_cert_path and tls_key_path go together");
+        require(nonceKeyHex == null || nonceKeyHex.matches("([0-9a-fA-F]{2}){32,}"), "nonce_key_hex must be at least 32 hex bytes");
+        require(intelPcsUrls != null && !intelPcsUrls.isEmpty(), "intel_pcs_urls must list at least one URL");
+    }
+
+    private static void require(boolean ok, String message) throws ConfigException {
+        if (!ok) {
+            throw new ConfigException(message);
+        }
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    public Path keystoreFile() {
+        return keystorePath != null ? Path.of(keystorePath) : dataPath().resolve("token-keys.p12");
+    }
+
+    /** A configuration error: the service does not start. */
+    public static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

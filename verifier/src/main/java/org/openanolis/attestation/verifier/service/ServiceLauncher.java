@@ -1,0 +1,110 @@
+package org.openanolis.attestation.verifier.service;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openanolis.attestation.certs.Hex;
+import org.openanolis.attestation.certs.TrustAnchors;
+import org.openanolis.attestation.verifier.VerificationContext;
+import org.openanolis.attestation.verifier.attest.AttestationRecorder;
+import org.openanolis.attestation.verifier.attest.AttestationService;
+import org.openanolis.attestation.verifier.attest.DefaultAppraiser;
+import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
+import org.openanolis.attestation.verifier.nonce.NonceService;
+import org.openanolis.attestation.verifier.token.EarTokenIssuer;
+import org.openanolis.attestation.verifier.token.SigningKeys;
+
+/**
+ * Assembles the service from its configuration: data directory, token keys (PKCS#12, created on
+ * first start), nonce MAC key (configured, or generated once into the data directory), the
+ * verification engines and the HTTP server.
+ */
+public final class ServiceLauncher {
+    /** The running service. */
+    public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces) {
+        public int port() {
+            return server.actualPort();
+        }
+
+        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x. */
+        public Future<Void> close() {
+            return vertx.close();
+        }
+    }
+
+    private ServiceLauncher() {}
+
+    /**
+     * Starts the service.
+     *
+     * @param verifiers builds the evidence engines from the configuration and trust anchors
+     */
+    public static Running start(ServiceConfig config, Clock clock,
+                                Function<TrustAnchors, EvidenceVerifiers> verifiers,
+                                AttestationRecorder recorder) throws Exception {
+        Path data = config.dataPath();
+        Files.createDirectories(data);
+        TrustAnchors anchors = config.trustAnchorsDir == null ? TrustAnchors.builtIn()
+                : TrustAnchors.fromDirectory(Path.of(config.trustAnchorsDir));
+        SigningKeys keys = SigningKeys.openOrCreate(config.keystoreFile(), config.keystorePassword.toCharArray(),
+                clock, Duration.ofSeconds(config.tokenLifetimeSeconds));
+        NonceService nonces = new NonceService(nonceKey(config), clock, Duration.ofSeconds(config.nonceLifetimeSeconds));
+        EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofSeconds(config.tokenLifetimeSeconds),
+                config.issuer, "attestation-verifier " + version());
+        DefaultAppraiser appraiser = new DefaultAppraiser();
+        AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), () -> appraiser,
+                issuer, recorder, () -> new VerificationContext(clock, anchors));
+        AttestationServer server = new AttestationServer(config, nonces, service, keys,
+                () -> new JsonObject().put("trust_anchors", anchors.origin()));
+        Vertx vertx = Vertx.vertx();
+        try {
+            vertx.deployVerticle(server).await();
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
+        return new Running(vertx, server, keys, nonces);
+    }
+
+    /** The nonce key from configuration, or one generated once and kept in the data directory. */
+    static byte[] nonceKey(ServiceConfig config) throws IOException, GeneralSecurityException {
+        if (config.nonceKeyHex != null) {
+            return Hex.decode(config.nonceKeyHex);
+        }
+        Path file = config.dataPath().resolve("nonce.key");
+        if (Files.exists(file)) {
+            byte[] k = Hex.decode(Files.readString(file).strip());
+            if (k.length < 32) {
+                throw new GeneralSecurityException(file + " holds fewer than 32 bytes");
+            }
+            return k;
+        }
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        Path tmp = file.resolveSibling("nonce.key.tmp");
+        Files.writeString(tmp, Hex.encode(k));
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return k;
+    }
+
+    /** The build version from the jar manifest, or "dev". */
+    public static String version() {
+        String v = ServiceLauncher.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+}
