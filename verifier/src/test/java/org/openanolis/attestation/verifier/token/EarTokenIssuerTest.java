@@ -9,41 +9,15 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import org.openanolis.attestation.certs.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EarTokenIssuerTest {
     private static final char[] PW = "changeit".toCharArray();
-
-    /** A clock tests can move. */
-    static final class MutableClock extends Clock {
-        final AtomicReference<Instant> now;
-
-        MutableClock(Instant t) {
-            now = new AtomicReference<>(t);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     @Test
     void tokenVerifiesWithItsJwksKeyAndCarriesEarClaims(@TempDir Path dir) throws Exception {
@@ -69,7 +43,7 @@ class EarTokenIssuerTest {
         Path file = dir.resolve("keys.p12");
         SigningKeys keys = SigningKeys.openOrCreate(file, PW, clock, Duration.ofMinutes(5));
         String first = keys.current().kid();
-        clock.now.set(clock.now.get().plusSeconds(3600));
+        clock.advance(java.time.Duration.ofSeconds(3600));
         keys.rotate();
         String second = keys.current().kid();
         assertNotEquals(first, second);
@@ -78,7 +52,7 @@ class EarTokenIssuerTest {
         // Reopened from disk: same keys, same order.
         SigningKeys reopened = SigningKeys.openOrCreate(file, PW, clock, Duration.ofMinutes(5));
         assertEquals(second, reopened.current().kid());
-        clock.now.set(clock.now.get().plusSeconds(301));
+        clock.advance(java.time.Duration.ofSeconds(301));
         assertEquals(1, keys.jwks().getKeys().size());
         assertEquals(second, keys.jwks().getKeys().get(0).getKeyID());
     }

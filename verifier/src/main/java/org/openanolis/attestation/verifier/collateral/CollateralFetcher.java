@@ -1,0 +1,134 @@
+package org.openanolis.attestation.verifier.collateral;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.openanolis.attestation.errors.ReasonCode;
+import org.openanolis.attestation.errors.VerificationException;
+
+/**
+ * Fetches collateral over HTTP from an ordered list of base URLs (Intel PCS then PCCS mirrors, a
+ * KDS, a RIM service), failing over on connection errors, time-outs and 5xx. A 404 from a base is
+ * final ("the vendor does not have it": {@link ReasonCode#COLLATERAL_MISSING}); a 429 is honoured
+ * by moving to the next base and reporting the largest {@code Retry-After} if every base refuses.
+ * Blocking: call it from a worker thread.
+ */
+public final class CollateralFetcher {
+    /** A successful response: body and headers (names lower-cased). */
+    public record Response(URI uri, byte[] body, Map<String, String> headers) {
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    /** Every base failed; {@code retryAfter} is what the last throttling upstream asked for. */
+    public static final class Unavailable extends VerificationException {
+        private static final long serialVersionUID = 1L;
+        private final Duration retryAfter;
+
+        Unavailable(String field, String message, Duration retryAfter) {
+            super(ReasonCode.COLLATERAL_MISSING, field, message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    private final HttpClient http;
+    private final List<URI> bases;
+    private final Duration timeout;
+
+    public CollateralFetcher(List<URI> bases, Duration timeout) {
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("at least one base URL");
+        }
+        this.bases = List.copyOf(bases);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    public List<URI> bases() {
+        return bases;
+    }
+
+    /** GET {@code pathAndQuery} (starting with '/') from the first base that answers. */
+    public Response get(String pathAndQuery, String field) throws VerificationException {
+        return send(pathAndQuery, field, null, null);
+    }
+
+    /** POST a body (OCSP requests) to the first base that answers. */
+    public Response post(String pathAndQuery, String field, byte[] body, String contentType) throws VerificationException {
+        return send(pathAndQuery, field, body, contentType);
+    }
+
+    private Response send(String pathAndQuery, String field, byte[] body, String contentType)
+            throws VerificationException {
+        List<String> failures = new ArrayList<>();
+        Duration retryAfter = null;
+        for (URI base : bases) {
+            URI uri = URI.create(stripSlash(base.toString()) + pathAndQuery);
+            HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+            if (body != null) {
+                rb.POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
+            } else {
+                rb.GET();
+            }
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                failures.add(uri + ": timed out");
+                continue;
+            } catch (IOException e) {
+                failures.add(uri + ": " + e.getClass().getSimpleName());
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable(field, "interrupted while fetching " + uri, null);
+            }
+            int status = r.statusCode();
+            if (status == 200) {
+                Map<String, String> headers = new TreeMap<>();
+                r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+                return new Response(uri, r.body(), headers);
+            }
+            if (status == 404) {
+                throw new VerificationException(ReasonCode.COLLATERAL_MISSING, field, uri + " answered 404");
+            }
+            if (status == 429 || status == 503) {
+                Duration ra = parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null));
+                if (ra != null && (retryAfter == null || ra.compareTo(retryAfter) > 0)) {
+                    retryAfter = ra;
+                }
+            }
+            failures.add(uri + ": HTTP " + status);
+        }
+        throw new Unavailable(field, "no collateral source answered: " + failures, retryAfter);
+    }
+
+    static Duration parseRetryAfter(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
+        } catch (NumberFormatException e) {
+            return null; // an HTTP date: treat as unknown
+        }
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}
