@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpClient;
 import java.text.ParseException;
@@ -115,7 +116,11 @@ public final class TokenVerifier {
         }
         SignedJWT jwt;
         try {
-            jwt = SignedJWT.parse(token);
+            if (!(JWTParser.parse(token) instanceof SignedJWT signed)) {
+                throw new TokenVerificationException(TokenFailure.ALGORITHM_NOT_ALLOWED, "alg",
+                        "unsigned (alg none) or encrypted tokens are not accepted");
+            }
+            jwt = signed;
         } catch (ParseException e) {
             throw new TokenVerificationException(TokenFailure.MALFORMED, "token", "not a compact JWS", e);
         }
@@ -192,6 +197,14 @@ public final class TokenVerifier {
                     "this token or its nonce has already been used");
         }
         return new VerifiedToken(token, kid, c.getIssuer(), aud, jti, iat, exp, nonce, submods, tee);
+    }
+
+    /** The issuer's ES256 key {@code kid}: receipts are signed with the token keys. */
+    ECKey signingKeyForReceipts(String kid) throws TokenVerificationException {
+        if (kid == null) {
+            throw new TokenVerificationException(TokenFailure.UNKNOWN_KEY, "kid", "the header names no key");
+        }
+        return signingKey(kid);
     }
 
     private ECKey signingKey(String kid) throws TokenVerificationException {
