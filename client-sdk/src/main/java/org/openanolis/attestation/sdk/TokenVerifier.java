@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -215,6 +216,10 @@ public final class TokenVerifier {
         List<JWK> found;
         try {
             found = keys.get(selector, null);
+        } catch (RateLimitReachedException e) {
+            // The kid was unknown and the JWKS was refreshed too recently to try again.
+            throw new TokenVerificationException(TokenFailure.UNKNOWN_KEY, "kid",
+                    "no ES256 key " + kid + " in the JWKS (refresh rate-limited)", e);
         } catch (KeySourceException e) {
             throw new TokenVerificationException(TokenFailure.JWKS_UNAVAILABLE, "kid",
                     "the issuer's JWKS is unavailable: " + e.getMessage(), e);
