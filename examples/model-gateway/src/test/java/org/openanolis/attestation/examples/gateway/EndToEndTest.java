@@ -28,6 +28,7 @@ import org.openanolis.attestation.sdk.AttesterClient;
 import org.openanolis.attestation.sdk.EarStatus;
 import org.openanolis.attestation.sdk.KeyRelease;
 import org.openanolis.attestation.sdk.KeyReleaseException;
+import org.openanolis.attestation.sdk.ReleaseReceiptClient;
 import org.openanolis.attestation.sdk.ReleasedKey;
 import org.openanolis.attestation.sdk.ReplayGuard;
 import org.openanolis.attestation.sdk.TokenVerifier;
@@ -185,6 +186,21 @@ class EndToEndTest {
         KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> fetcher.fetch(KEY_ID, token, thief));
         assertEquals(KeyReleaseException.Failure.WRONG_RECIPIENT, e.failure());
         assertEquals(SignedJWT.parse(token.token()).getJWTClaimsSet().getJWTID(), token.jti());
+    }
+
+    @Test
+    void withReceiptsRequiredNoKeyLeavesWithoutOne() throws Exception {
+        // The service does not serve /v1/release-receipts yet (docs/notes/sdk.md): fail closed.
+        TokenVerifier v = TokenVerifier.builder().issuer(service.issuer()).jwksFromDiscovery().audience("model-gateway")
+                .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5)).acceptStatus(EarStatus.AFFIRMING).ignorePolicyIds()
+                .replayGuard(ReplayGuard.inMemory(10)).build();
+        try (ModelGateway audited = ModelGateway.start(new InetSocketAddress("127.0.0.1", 0), v, Map.of(KEY_ID, MODEL_KEY),
+                new ReleaseReceiptClient(service.uri(), v, "model-gateway", HttpClient.newHttpClient()), CLOCK)) {
+            ECKey tee = KeyRelease.generateTeeKey();
+            AttestationToken token = attest(service, tee, false, "model-gateway");
+            assertEquals(503, assertThrows(ModelKeyFetcher.RefusedException.class,
+                    () -> new ModelKeyFetcher(audited.uri(), HttpClient.newHttpClient()).fetch(KEY_ID, token, tee)).status());
+        }
     }
 
     @Test
