@@ -46,6 +46,8 @@ import java.util.Objects;
 public final class AttesterClient {
     /** Longest service answer read into memory. */
     private static final int MAX_ANSWER_BYTES = 256 * 1024;
+    /** The certificate fields of {@code cpu} the service accepts (SEV-SNP). */
+    private static final java.util.Set<String> CPU_CERTIFICATE_KINDS = java.util.Set.of("vek", "ask", "asvk");
 
     /** Waits between attempts; tests substitute one that records instead of sleeping. */
     @FunctionalInterface
@@ -62,6 +64,7 @@ public final class AttesterClient {
     private final Map<String, Object> teePublicJwk;
     private final String audience;
     private final Map<String, String> policyIds;
+    private final Map<String, String> cpuCertificates;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
 
@@ -75,6 +78,7 @@ public final class AttesterClient {
         this.teePublicJwk = b.teePublicKey.toJSONObject();
         this.audience = b.audience;
         this.policyIds = Map.copyOf(b.policyIds);
+        this.cpuCertificates = Map.copyOf(b.cpu.certificates());
         this.retry = b.retry;
         this.sleeper = b.sleeper;
     }
@@ -157,7 +161,11 @@ public final class AttesterClient {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nonce", nonce);
         body.put("runtime_data", Base64.getEncoder().encodeToString(runtimeData));
-        body.put("cpu", Map.of("tee", cpu.tee(), "evidence", Base64.getEncoder().encodeToString(quote)));
+        Map<String, Object> cpuItem = new LinkedHashMap<>();
+        cpuItem.put("tee", cpu.tee());
+        cpuItem.put("evidence", Base64.getEncoder().encodeToString(quote));
+        cpuItem.putAll(cpuCertificates);
+        body.put("cpu", cpuItem);
         List<Object> gpuItems = new ArrayList<>();
         for (GpuEvidence g : gpuEvidence) {
             gpuItems.add(Map.of("tee", g.tee(), "evidence", Base64.getEncoder().encodeToString(g.report()),
@@ -378,6 +386,15 @@ public final class AttesterClient {
             }
             if (teePublicKey.isPrivate()) {
                 throw new IllegalStateException("teePublicKey must be the public key; the private key stays in the TEE");
+            }
+            if (!java.util.Set.of("tdx", "sgx", "snp").contains(cpu.tee())) {
+                throw new IllegalStateException("cpu.tee() must be tdx, sgx or snp");
+            }
+            if (!CPU_CERTIFICATE_KINDS.containsAll(cpu.certificates().keySet())) {
+                throw new IllegalStateException("CPU certificates must be among " + CPU_CERTIFICATE_KINDS);
+            }
+            if (!cpu.certificates().isEmpty() && !"snp".equals(cpu.tee())) {
+                throw new IllegalStateException("CPU certificates are sent for SEV-SNP only");
             }
             if (gpus.size() > 12) {
                 throw new IllegalStateException("at most 12 GPU/NVSwitch providers");

@@ -1,6 +1,7 @@
 package org.openanolis.attestation.sdk;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Produces the CPU evidence of the TEE the attester runs in: a TDX or SGX quote, or an SEV-SNP
@@ -19,4 +20,13 @@ public interface CpuEvidenceProvider {
      * @throws IOException when the evidence cannot be obtained
      */
     byte[] evidence(byte[] reportData) throws IOException;
+
+    /**
+     * For SEV-SNP only: certificates the host already has, sent along so the service need not
+     * fetch them from AMD KDS. Keys {@code vek} (VCEK or VLEK), {@code ask}, {@code asvk}; values
+     * PEM text. Default: none.
+     */
+    default Map<String, String> certificates() {
+        return Map.of();
+    }
 }

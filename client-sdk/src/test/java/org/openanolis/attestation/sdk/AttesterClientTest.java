@@ -123,6 +123,11 @@ class AttesterClientTest {
 
     /** A loopback service that answers /v1/attest with {@code busy} 503/429s, then proxies to the real one. */
     private static HttpServer flaky(List<Integer> busy, AtomicInteger attestCalls) throws Exception {
+        return flaky(busy, attestCalls, new ArrayList<>());
+    }
+
+    private static HttpServer flaky(List<Integer> busy, AtomicInteger attestCalls, List<String> attestBodies)
+            throws Exception {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         s.createContext("/", ex -> {
@@ -141,6 +146,11 @@ class AttesterClientTest {
                 var req = java.net.http.HttpRequest.newBuilder(service.uri().resolve(ex.getRequestURI().getPath()))
                         .header("Content-Type", "application/json");
                 byte[] body = ex.getRequestBody().readAllBytes();
+                if (n >= 0) {
+                    synchronized (attestBodies) {
+                        attestBodies.add(new String(body, StandardCharsets.UTF_8));
+                    }
+                }
                 var r = http.send("POST".equals(ex.getRequestMethod())
                         ? req.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build() : req.GET().build(),
                         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -188,6 +198,53 @@ class AttesterClientTest {
         } finally {
             s.stop(0);
         }
+    }
+
+    @Test
+    void snpHostCertificatesTravelWithTheReport() throws Exception {
+        String vek = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        CpuEvidenceProvider snp = new CpuEvidenceProvider() {
+            @Override
+            public String tee() {
+                return "snp";
+            }
+
+            @Override
+            public byte[] evidence(byte[] reportData) {
+                return reportData.clone();
+            }
+
+            @Override
+            public Map<String, String> certificates() {
+                return Map.of("vek", vek);
+            }
+        };
+        List<String> bodies = new ArrayList<>();
+        HttpServer s = flaky(List.of(), new AtomicInteger(), bodies);
+        try {
+            client(URI.create("http://127.0.0.1:" + s.getAddress().getPort())).cpu(snp).gpus(List.of()).build().attest();
+            Map<String, Object> cpu = JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(bodies.get(0)), "cpu");
+            assertEquals("snp", cpu.get("tee"));
+            assertEquals(vek, cpu.get("vek"));
+        } finally {
+            s.stop(0);
+        }
+        assertThrows(IllegalStateException.class, () -> client(service.uri()).cpu(new CpuEvidenceProvider() {
+            @Override
+            public String tee() {
+                return "tdx";
+            }
+
+            @Override
+            public byte[] evidence(byte[] reportData) {
+                return reportData;
+            }
+
+            @Override
+            public Map<String, String> certificates() {
+                return Map.of("vek", vek);
+            }
+        }).build());
     }
 
     @Test
