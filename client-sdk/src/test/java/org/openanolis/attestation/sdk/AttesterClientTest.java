@@ -103,6 +103,21 @@ class AttesterClientTest {
                 () -> client(service.uri()).gpus(List.of(staleGpu)).build().attest());
         assertEquals("BINDING_MISMATCH", e.reasonCode());
 
+        CpuEvidenceProvider truncated = new CpuEvidenceProvider() {
+            @Override
+            public String tee() {
+                return "tdx";
+            }
+
+            @Override
+            public byte[] evidence(byte[] reportData) {
+                return java.util.Arrays.copyOf(reportData, 10);
+            }
+        };
+        e = assertThrows(AttestationFailedException.class, () -> client(service.uri()).cpu(truncated).build().attest());
+        assertEquals(400, e.httpStatus());
+        assertEquals("MALFORMED_EVIDENCE", e.reasonCode());
+
         GpuEvidenceProvider broken = nonce -> {
             throw new java.io.IOException("device lost");
         };

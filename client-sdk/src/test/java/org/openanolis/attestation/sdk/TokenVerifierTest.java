@@ -225,6 +225,38 @@ class TokenVerifierTest {
     }
 
     @Test
+    void concurrentPresentationsOfOneTokenReleaseOnce() throws Exception {
+        TokenVerifier v = complete().build();
+        String t = tokens.token(b -> b);
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        v.verify(t);
+                        return true;
+                    } catch (TokenVerificationException e) {
+                        assertEquals(TokenFailure.REPLAYED, e.failure());
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int accepted = 0;
+            for (var f : results) {
+                accepted += f.get() ? 1 : 0;
+            }
+            assertEquals(1, accepted);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void inMemoryGuardForgetsExpiredTokensAndRefusesWhenFull() {
         ReplayGuard g = ReplayGuard.inMemory(2);
         Instant t0 = TestTokens.NOW;
