@@ -49,6 +49,10 @@ public final class ServiceConfig {
     public String amdKdsUrl = "https://kdsintf.amd.com";
     public String nvidiaRimUrl = "https://rim.attestation.nvidia.com";
     public String nvidiaOcspUrl = "https://ocsp.ndis.nvidia.com";
+    /** Per-client (source address) limit on /v1/attest and /v1/nonce, requests per second; 0 = off. */
+    public int rateLimitPerSecond = 100;
+    /** Burst size of the per-client limit. */
+    public int rateLimitBurst = 200;
     /** OCSP for GPU chains: {@code required}, {@code best-effort} or {@code off}. */
     public String ocspMode = "best-effort";
 
@@ -104,6 +108,7 @@ public final class ServiceConfig {
         require(nonceLifetimeSeconds >= 10 && nonceLifetimeSeconds <= 3600, "nonce_lifetime_seconds must be 10..3600");
         require(bodyLimitBytes >= 4096 && bodyLimitBytes <= 64 * 1024 * 1024, "body_limit_bytes must be 4096..67108864");
         require(requestTimeoutMs >= 100, "request_timeout_ms must be at least 100");
+        require(rateLimitPerSecond >= 0 && rateLimitBurst >= 1, "rate_limit_per_second must be >= 0 and rate_limit_burst >= 1");
         require(workerPoolSize >= 0 && workerPoolSize <= 256, "worker_pool_size must be 0..256");
         require(dataDir != null && !dataDir.isBlank(), "data_dir must be set");
         require(issuer != null && (issuer.startsWith("https://") || issuer.startsWith("http://")), "issuer must be an http(s) URL");
