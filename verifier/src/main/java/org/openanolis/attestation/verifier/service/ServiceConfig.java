@@ -46,6 +46,12 @@ public final class ServiceConfig {
     public String trustAnchorsDir;
     /** Intel PCS / PCCS base URLs in order of preference. */
     public List<String> intelPcsUrls = new ArrayList<>(List.of("https://api.trustedservices.intel.com"));
+    /** Where the Intel SGX root CA CRL is published. */
+    public String intelRootCaCrlUrl = "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der";
+    /** Time limit of one upstream collateral request. */
+    public int collateralTimeoutMs = 10_000;
+    /** How often cached collateral is refreshed ahead of its expiry. */
+    public int collateralRefreshSeconds = 3600;
     public String amdKdsUrl = "https://kdsintf.amd.com";
     public String nvidiaRimUrl = "https://rim.attestation.nvidia.com";
     public String nvidiaOcspUrl = "https://ocsp.ndis.nvidia.com";
@@ -115,6 +121,8 @@ public final class ServiceConfig {
         require(List.of("required", "best-effort", "off").contains(ocspMode), "ocsp_mode must be required, best-effort or off");
         require((tlsCertPath == null) == (tlsKeyPath == null), "tls_cert_path and tls_key_path go together");
         require(nonceKeyHex == null || nonceKeyHex.matches("([0-9a-fA-F]{2}){32,}"), "nonce_key_hex must be at least 32 hex bytes");
+        require(collateralTimeoutMs >= 100, "collateral_timeout_ms must be at least 100");
+        require(collateralRefreshSeconds >= 10, "collateral_refresh_seconds must be at least 10");
         require(intelPcsUrls != null && !intelPcsUrls.isEmpty(), "intel_pcs_urls must list at least one URL");
     }
 
