@@ -1,16 +1,17 @@
 package org.openanolis.attestation.simulator.tdx;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CRLException;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,15 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openanolis.attestation.certs.CryptoProviders;
 import org.openanolis.attestation.simulator.TestPki;
 
@@ -158,12 +168,36 @@ public final class IntelTestPki {
                 new ASN1ObjectIdentifier(SGX_EXTENSION_OID + suffix), value});
     }
 
-    /** A DER CRL issued by {@code issuer}, listing {@code revoked}. */
+    /**
+     * A DER CRL issued by {@code issuer}, listing {@code revoked}, with the CRL number and
+     * authority key identifier extensions Intel's CRLs carry (QVL {@code CRL_REQUIRED_EXTENSIONS}).
+     */
     public static byte[] crl(Issued issuer, Instant thisUpdate, Instant nextUpdate, List<BigInteger> revoked) {
-        X509CRL crl = TestPki.crl(issuer.certificate(), issuer.privateKey(), ALG, thisUpdate, nextUpdate, revoked);
+        return crl(issuer, thisUpdate, nextUpdate, revoked, true);
+    }
+
+    /** {@link #crl(Issued, Instant, Instant, List)}, optionally without the CRL number and AKI extensions. */
+    public static byte[] crl(Issued issuer, Instant thisUpdate, Instant nextUpdate, List<BigInteger> revoked,
+                             boolean requiredExtensions) {
         try {
-            return crl.getEncoded();
-        } catch (CRLException e) {
+            X509v2CRLBuilder b = new X509v2CRLBuilder(
+                    X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+                    Date.from(thisUpdate));
+            b.setNextUpdate(Date.from(nextUpdate));
+            for (BigInteger s : revoked) {
+                b.addCRLEntry(s, Date.from(thisUpdate), CRLReason.keyCompromise);
+            }
+            if (requiredExtensions) {
+                b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.ONE));
+                b.addExtension(Extension.authorityKeyIdentifier, false,
+                        new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.certificate().getPublicKey()));
+            }
+            ContentSigner signer = new JcaContentSignerBuilder(ALG).setProvider(CryptoProviders.bouncyCastle())
+                    .build(issuer.privateKey());
+            return b.build(signer).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -40,6 +40,8 @@ import org.openanolis.attestation.parsers.tdx.TcbInfo;
 final class IntelCollateralVerifier {
     /** ecdsa-with-SHA256: every Intel SGX PKI certificate and CRL uses it. */
     static final String ECDSA_SHA256_OID = "1.2.840.10045.4.3.2";
+    private static final String CRL_NUMBER_OID = "2.5.29.20";
+    private static final String AUTHORITY_KEY_ID_OID = "2.5.29.35";
 
     private final VerifiedCollateralCache cache;
 
@@ -165,6 +167,11 @@ final class IntelCollateralVerifier {
         }
         if (crl.getNextUpdate() == null) {
             throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".nextUpdate", field + ": no nextUpdate");
+        }
+        // QVL PckCrlVerifier CRL_REQUIRED_EXTENSIONS: CRL number and authority key identifier.
+        if (crl.getExtensionValue(CRL_NUMBER_OID) == null || crl.getExtensionValue(AUTHORITY_KEY_ID_OID) == null) {
+            throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".extensions",
+                    field + ": CRL lacks the CRL number or authority key identifier extension");
         }
         Set<BigInteger> revoked = new HashSet<>();
         Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();

@@ -318,6 +318,10 @@ class TdxGeneratedPkiTest {
         forged.put(TdxCollateral.PCK_CRL, IntelTestPki.crl(new IntelTestPki.Issued(pki.platformCa().certificate(),
                 pki.processorCa().keyPair()), ISSUE, NEXT, List.of()));
         fails(ReasonCode.COLLATERAL_INVALID, quote().build(), forged);
+        // A CRL without the CRL number and AKI extensions QVL requires.
+        Map<String, byte[]> bare = collateral(tcb(), qe());
+        bare.put(TdxCollateral.PCK_CRL, IntelTestPki.crl(pki.platformCa(), ISSUE, NEXT, List.of(), false));
+        assertEquals("pck_crl.extensions", fails(ReasonCode.COLLATERAL_INVALID, quote().build(), bare).field());
         // A root CRL issued by the PCK CA.
         Map<String, byte[]> rootCrlByCa = collateral(tcb(), qe());
         rootCrlByCa.put(TdxCollateral.ROOT_CA_CRL, IntelTestPki.crl(pki.platformCa(), ISSUE, NEXT, List.of()));
