@@ -333,6 +333,11 @@ class TdxGeneratedPkiTest {
         fails(ReasonCode.EXPIRED, quote().build(), collateral(tcb().window(ISSUE, AT.minusSeconds(1)), qe()));
         fails(ReasonCode.EXPIRED, quote().build(), collateral(tcb().window(AT.plusSeconds(1), NEXT), qe()));
         fails(ReasonCode.EXPIRED, quote().build(), collateral(tcb(), qe().window(AT.plusSeconds(1), NEXT)));
+        // Window before signature (testdata README order): an expired, badly signed TCB info is EXPIRED.
+        Map<String, byte[]> expiredAndForged = collateral(tcb(), qe());
+        expiredAndForged.put(TdxCollateral.TCB_INFO, IntelTestPki.signedJson("tcbInfo",
+                tcb().window(ISSUE, AT.minusSeconds(1)).json(), pki.platformCa().privateKey()));
+        fails(ReasonCode.EXPIRED, quote().build(), expiredAndForged);
         IntelTestPki.Issued oldPck = pki.issuePck(true, new IntelTestPki.PckTcb(SGX, PCESVN),
                 HexFormat.of().parseHex(host.fmspcHex()), new byte[2], ISSUE.minusSeconds(86400 * 400), AT.minusSeconds(1));
         byte[] q = quote().pckKey(oldPck.privateKey()).certification(5, pki.pckChainPem(oldPck, true)).build();
