@@ -64,7 +64,7 @@ public final class PckCertificateExtensions {
             ASN1Primitive outer = ASN1Primitive.fromByteArray(ext);
             byte[] value = ASN1OctetString.getInstance(outer).getOctets();
             return parseValue(value);
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
             throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, "pck_certificate.sgx_extensions",
                     "malformed SGX extension: " + e.getMessage(), e);
         }
@@ -106,7 +106,7 @@ public final class PckCertificateExtensions {
                     default -> { } // .6 PlatformInstanceID, .7 Configuration: not used for verification
                 }
             }
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
             throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, "pck_certificate.sgx_extensions",
                     "malformed SGX extension: " + e.getMessage(), e);
         }

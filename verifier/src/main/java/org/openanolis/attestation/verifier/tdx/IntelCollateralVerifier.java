@@ -40,6 +40,8 @@ import org.openanolis.attestation.parsers.tdx.TcbInfo;
 final class IntelCollateralVerifier {
     /** ecdsa-with-SHA256: every Intel SGX PKI certificate and CRL uses it. */
     static final String ECDSA_SHA256_OID = "1.2.840.10045.4.3.2";
+    private static final String CRL_NUMBER_OID = "2.5.29.20";
+    private static final String AUTHORITY_KEY_ID_OID = "2.5.29.35";
 
     private final VerifiedCollateralCache cache;
 
@@ -166,6 +168,11 @@ final class IntelCollateralVerifier {
         if (crl.getNextUpdate() == null) {
             throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".nextUpdate", field + ": no nextUpdate");
         }
+        // QVL PckCrlVerifier CRL_REQUIRED_EXTENSIONS: CRL number and authority key identifier.
+        if (crl.getExtensionValue(CRL_NUMBER_OID) == null || crl.getExtensionValue(AUTHORITY_KEY_ID_OID) == null) {
+            throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".extensions",
+                    field + ": CRL lacks the CRL number or authority key identifier extension");
+        }
         Set<BigInteger> revoked = new HashSet<>();
         Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
         if (entries != null) {
@@ -189,21 +196,31 @@ final class IntelCollateralVerifier {
                 () -> signerChain(chain.require(), root, field, "SGX TCB Signing"));
     }
 
-    VerifiedJson<TcbInfo> tcbInfo(TdxCollateral.Part body, VerifiedSigner signer) throws VerificationException {
+    /**
+     * TCB info signed by {@code signer}. On a cache miss the window is judged before the signature
+     * (the check order of {@code shared/testdata/README.md}); callers re-check it on every use.
+     */
+    VerifiedJson<TcbInfo> tcbInfo(TdxCollateral.Part body, VerifiedSigner signer, Clock clock) throws VerificationException {
         return cache.get("tcbinfo|" + signer.fingerprint() + "|" + body.digest(), () -> {
             SignedCollateral sc = IntelCollateralParser.split(body.require(), "tcbInfo", TdxCollateral.TCB_INFO);
-            verifyJsonSignature(sc, signer, TdxCollateral.TCB_INFO);
             TcbInfo info = IntelCollateralParser.parseTcbInfo(sc.signedBytes());
-            return new VerifiedJson<>(info, info.issueDate(), info.nextUpdate(), TdxCollateral.TCB_INFO);
+            VerifiedJson<TcbInfo> v = new VerifiedJson<>(info, info.issueDate(), info.nextUpdate(), TdxCollateral.TCB_INFO);
+            v.checkTime(clock);
+            verifyJsonSignature(sc, signer, TdxCollateral.TCB_INFO);
+            return v;
         });
     }
 
-    VerifiedJson<QeIdentity> qeIdentity(TdxCollateral.Part body, VerifiedSigner signer) throws VerificationException {
+    /** QE identity signed by {@code signer}; window before signature on a miss, as for TCB info. */
+    VerifiedJson<QeIdentity> qeIdentity(TdxCollateral.Part body, VerifiedSigner signer, Clock clock)
+            throws VerificationException {
         return cache.get("qeid|" + signer.fingerprint() + "|" + body.digest(), () -> {
             SignedCollateral sc = IntelCollateralParser.split(body.require(), "enclaveIdentity", TdxCollateral.QE_IDENTITY);
-            verifyJsonSignature(sc, signer, TdxCollateral.QE_IDENTITY);
             QeIdentity id = IntelCollateralParser.parseQeIdentity(sc.signedBytes());
-            return new VerifiedJson<>(id, id.issueDate(), id.nextUpdate(), TdxCollateral.QE_IDENTITY);
+            VerifiedJson<QeIdentity> v = new VerifiedJson<>(id, id.issueDate(), id.nextUpdate(), TdxCollateral.QE_IDENTITY);
+            v.checkTime(clock);
+            verifyJsonSignature(sc, signer, TdxCollateral.QE_IDENTITY);
+            return v;
         });
     }
 

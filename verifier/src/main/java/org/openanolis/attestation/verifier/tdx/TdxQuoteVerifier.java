@@ -174,12 +174,12 @@ public final class TdxQuoteVerifier {
         VerifiedSigner tcbSigner = collateral.tcbSigner(c.tcbInfoIssuerChain, root, TdxCollateral.TCB_INFO_ISSUER_CHAIN);
         tcbSigner.checkTime(clock);
         rootCrl.checkNotRevoked(tcbSigner.signer(), TdxCollateral.TCB_INFO_ISSUER_CHAIN + ".signer");
-        VerifiedJson<TcbInfo> tcbInfoV = collateral.tcbInfo(c.tcbInfo, tcbSigner);
+        VerifiedJson<TcbInfo> tcbInfoV = collateral.tcbInfo(c.tcbInfo, tcbSigner, clock);
         tcbInfoV.checkTime(clock);
         VerifiedSigner qeSigner = collateral.tcbSigner(c.qeIdentityIssuerChain, root, TdxCollateral.QE_IDENTITY_ISSUER_CHAIN);
         qeSigner.checkTime(clock);
         rootCrl.checkNotRevoked(qeSigner.signer(), TdxCollateral.QE_IDENTITY_ISSUER_CHAIN + ".signer");
-        VerifiedJson<QeIdentity> qeIdentityV = collateral.qeIdentity(c.qeIdentity, qeSigner);
+        VerifiedJson<QeIdentity> qeIdentityV = collateral.qeIdentity(c.qeIdentity, qeSigner, clock);
         qeIdentityV.checkTime(clock);
         TcbInfo tcbInfo = tcbInfoV.value();
         QeIdentity qeIdentity = qeIdentityV.value();
