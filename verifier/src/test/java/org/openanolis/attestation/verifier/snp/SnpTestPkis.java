@@ -17,7 +17,7 @@ import org.openanolis.attestation.verifier.VerificationContext;
 /**
  * One generated AMD-like PKI per product for the whole test run (RSA key generation is the slow
  * part), pinned as trust anchors in a temporary directory, plus a second "impostor" PKI per product
- * with the same names and other keys.
+ * with the same names and other keys (made on first use).
  */
 final class SnpTestPkis {
     static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
@@ -36,16 +36,14 @@ final class SnpTestPkis {
         }
         try {
             Map<AmdProduct, AmdTestPki> p = new EnumMap<>(AmdProduct.class);
-            Map<AmdProduct, AmdTestPki> i = new EnumMap<>(AmdProduct.class);
             Path dir = Files.createTempDirectory("snp-test-anchors");
             for (AmdProduct product : AmdProduct.values()) {
                 AmdTestPki pki = AmdTestPki.create(product, START);
                 pki.writeTrustAnchors(dir);
                 p.put(product, pki);
-                i.put(product, AmdTestPki.create(product, START));
             }
             pkis = p;
-            impostors = i;
+            impostors = new EnumMap<>(AmdProduct.class);
             anchorDir = dir;
             anchors = TrustAnchors.fromDirectory(dir);
         } catch (IOException e) {
@@ -58,9 +56,10 @@ final class SnpTestPkis {
         return pkis.get(product);
     }
 
-    static AmdTestPki impostor(AmdProduct product) {
+    /** Created on first use: RSA key generation dominates the test time. */
+    static synchronized AmdTestPki impostor(AmdProduct product) {
         init();
-        return impostors.get(product);
+        return impostors.computeIfAbsent(product, p -> AmdTestPki.create(p, START));
     }
 
     static TrustAnchors anchors() {
