@@ -462,6 +462,37 @@ class SnpSyntheticPkiTest {
     }
 
     @Test
+    void zeroCpuidInAV3ReportFallsBackToTheVekProduct() throws Exception {
+        Host h = vcekHost(AmdProduct.TURIN);
+        h.report().version(3).cpuid(0, 0, 0);
+        assertEquals("turin", verify(h.signed(), h.vek().certificate()).claims().get("product"));
+    }
+
+    @Test
+    void collateralSourceIsAskedForWhatTheReportNeeds() throws Exception {
+        Host h = vcekHost(AmdProduct.TURIN);
+        SnpCollateralRequest[] seen = new SnpCollateralRequest[1];
+        SnpCollateralSource source = request -> {
+            seen[0] = request;
+            return SnpCollateral.ofVek(h.vek().certificate());
+        };
+        verifier.verify(h.signed(), source, now());
+        assertEquals(Optional.of(AmdProduct.TURIN), seen[0].product());
+        assertEquals(org.openanolis.attestation.parsers.snp.SnpSigningKey.VCEK, seen[0].signingKey());
+        assertEquals(TURIN_TCB.encode(AmdProduct.TURIN), seen[0].reportedTcb());
+        assertEquals(org.openanolis.attestation.certs.Hex.encode(Arrays.copyOf(h.hwId(), 64)), seen[0].chipIdHex());
+
+        Host v2 = vlekHost(AmdProduct.GENOA);
+        v2.report().version(2);
+        verifier.verify(v2.signed(), request -> {
+            seen[0] = request;
+            return SnpCollateral.ofVek(v2.vek().certificate());
+        }, now());
+        assertEquals(Optional.empty(), seen[0].product());
+        assertEquals(org.openanolis.attestation.parsers.snp.SnpSigningKey.VLEK, seen[0].signingKey());
+    }
+
+    @Test
     void unknownCpuidIsRejected() {
         Host h = vcekHost(AmdProduct.GENOA);
         h.report().cpuid(0x1B, 0x01, 0x00);

@@ -20,7 +20,7 @@ import org.openanolis.attestation.simulator.snp.SnpReportBuilder;
  * written must come back unchanged, for every product and version, and TCBs must decode to the
  * SPLs they were encoded from in the product's layout.
  */
-class SnpReportRoundTripProperties {
+class SnpReportRoundTripPropertyTest {
     record Fields(AmdProduct product, int version, SimulatedTcb tcb, byte[] reportData, byte[] measurement,
                   long guestSvn, long platformInfo, int policyLow) {
         boolean vlek() {
