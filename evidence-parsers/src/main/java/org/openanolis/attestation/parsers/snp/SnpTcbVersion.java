@@ -75,6 +75,7 @@ public record SnpTcbVersion(AmdProduct product, long raw, Optional<Integer> fmc,
 
     /** The raw value as 16 lower-case hex digits (the u64 as a number, most significant first). */
     public String rawHex() {
-        return String.format("%016x", raw);
+        String h = Long.toHexString(raw);
+        return "0".repeat(16 - h.length()) + h;
     }
 }

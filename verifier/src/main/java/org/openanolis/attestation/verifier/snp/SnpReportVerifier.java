@@ -48,6 +48,8 @@ public final class SnpReportVerifier {
     private final int maxEntries;
     private final Map<String, VekExtensions> extensionsByVek = new ConcurrentHashMap<>();
     private final Map<String, ECPublicKeyParameters> validatedChains = new ConcurrentHashMap<>();
+    /** SHA-256 fingerprints by certificate (equality is over the DER; an identical object hits at once). */
+    private final Map<X509Certificate, String> fingerprints = new ConcurrentHashMap<>();
 
     public SnpReportVerifier() {
         this(DEFAULT_CACHE_ENTRIES);
@@ -251,8 +253,16 @@ public final class SnpReportVerifier {
         return v;
     }
 
-    private static String fingerprint(X509Certificate cert) {
-        return Certificates.fingerprint(cert);
+    private String fingerprint(X509Certificate cert) {
+        String f = fingerprints.get(cert);
+        if (f == null) {
+            f = Certificates.fingerprint(cert);
+            if (fingerprints.size() >= maxEntries) {
+                fingerprints.clear();
+            }
+            fingerprints.put(cert, f);
+        }
+        return f;
     }
 
     private static String crlFingerprint(X509CRL crl) throws VerificationException {

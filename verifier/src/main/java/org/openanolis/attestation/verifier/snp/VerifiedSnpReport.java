@@ -92,14 +92,20 @@ public final class VerifiedSnpReport {
             m.put("stepping", id.stepping());
             c.put("cpuid", m);
         });
-        report.launchMitVector().ifPresent(v -> c.put("launch_mit_vector", String.format("%016x", v)));
-        report.currentMitVector().ifPresent(v -> c.put("current_mit_vector", String.format("%016x", v)));
+        report.launchMitVector().ifPresent(v -> c.put("launch_mit_vector", hex64(v)));
+        report.currentMitVector().ifPresent(v -> c.put("current_mit_vector", hex64(v)));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("product_name", vek.productName());
         v.put("fingerprint", vekFingerprint);
         vek.cspId().ifPresent(id -> v.put("csp_id", id));
         c.put("vek", v);
         return c;
+    }
+
+    /** A 64-bit value as 16 lower-case hex digits. */
+    static String hex64(long v) {
+        String h = Long.toHexString(v);
+        return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
     }
 
     private static Map<String, Object> policy(SnpGuestPolicy p) {
@@ -115,7 +121,7 @@ public final class VerifiedSnpReport {
         m.put("rapl_dis", p.raplDis());
         m.put("ciphertext_hiding", p.ciphertextHiding());
         m.put("page_swap_disable", p.pageSwapDisable());
-        m.put("raw", String.format("%016x", p.raw()));
+        m.put("raw", hex64(p.raw()));
         return m;
     }
 
@@ -128,8 +134,8 @@ public final class VerifiedSnpReport {
         m.put("ciphertext_hiding_enabled", p.ciphertextHidingEnabled());
         m.put("alias_check_complete", p.aliasCheckComplete());
         m.put("tio_enabled", p.tioEnabled());
-        m.put("unknown_bits", String.format("%016x", p.unknownBits()));
-        m.put("raw", String.format("%016x", p.raw()));
+        m.put("unknown_bits", hex64(p.unknownBits()));
+        m.put("raw", hex64(p.raw()));
         return m;
     }
 
