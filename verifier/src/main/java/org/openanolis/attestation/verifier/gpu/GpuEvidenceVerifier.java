@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,6 +103,12 @@ public final class GpuEvidenceVerifier {
     private record DeviceIdentity(CertificatePathValidator.ValidatedPath path, ECPublicKeyParameters leafKey,
                                   GpuArchitecture architecture, String hwmodel, String ueid, String leafFwidHex) {}
 
+    /** What the devices of one {@link #verifyAll} call share: fetched and checked RIMs. */
+    private static final class SetMemo {
+        final Map<String, Optional<byte[]>> fetched = new HashMap<>();
+        final Map<String, RimVerifier.Outcome> checked = new HashMap<>();
+    }
+
     private record DeviceIdentityOutcome(DeviceIdentity identity, VerificationException failure) {}
 
     /**
@@ -118,10 +125,15 @@ public final class GpuEvidenceVerifier {
         Objects.requireNonNull(ocsp, "ocsp");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(ctx, "ctx");
+        return verify(evidence, expectedNonce, rims, ocsp, mode, ctx, new SetMemo());
+    }
+
+    private GpuDeviceResult verify(GpuEvidence evidence, byte[] expectedNonce, RimSource rims, OcspSource ocsp,
+                                   OcspMode mode, VerificationContext ctx, SetMemo memo) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("tee", evidence.tee());
         try {
-            verifyInto(evidence, expectedNonce, rims, ocsp, mode, ctx, claims);
+            verifyInto(evidence, expectedNonce, rims, ocsp, mode, ctx, claims, memo);
             return new GpuDeviceResult(evidence.tee(), claims, Optional.empty());
         } catch (VerificationException e) {
             return new GpuDeviceResult(evidence.tee(), claims, Optional.of(e));
@@ -143,15 +155,17 @@ public final class GpuEvidenceVerifier {
                     + " switches exceeds " + MAX_GPUS + " + " + MAX_SWITCHES);
         }
         List<GpuDeviceResult> out = new ArrayList<>(evidence.size());
+        // Devices of one set share their RIMs: each RIM id is fetched once per set.
+        SetMemo memo = new SetMemo();
         for (GpuEvidence e : evidence) {
-            out.add(verify(e, expectedNonce, rims, ocsp, mode, ctx));
+            out.add(verify(e, expectedNonce, rims, ocsp, mode, ctx, memo));
         }
         return out;
     }
 
     private void verifyInto(GpuEvidence evidence, byte[] expectedNonce, RimSource rims, OcspSource ocsp,
-                            OcspMode mode, VerificationContext ctx, Map<String, Object> claims)
-            throws VerificationException {
+                            OcspMode mode, VerificationContext ctx, Map<String, Object> claims,
+                            SetMemo memo) throws VerificationException {
         // 1. Parse (no crypto).
         SpdmAttestationReport report = SpdmAttestationReport.parse(evidence.reportView(),
                 SpdmAttestationReport.P384_SIGNATURE_LENGTH);
@@ -210,11 +224,15 @@ public final class GpuEvidenceVerifier {
         Map<RimKind, byte[]> documents = new EnumMap<>(RimKind.class);
         List<String> missing = new ArrayList<>();
         for (Map.Entry<RimKind, String> e : ids.entrySet()) {
-            Optional<byte[]> doc;
-            try {
-                doc = rims.fetch(e.getKey(), e.getValue());
-            } catch (IOException ex) {
-                doc = Optional.empty();
+            String memoKey = e.getKey().name() + "/" + e.getValue();
+            Optional<byte[]> doc = memo.fetched.get(memoKey);
+            if (doc == null) {
+                try {
+                    doc = rims.fetch(e.getKey(), e.getValue());
+                } catch (IOException ex) {
+                    doc = Optional.empty();
+                }
+                memo.fetched.put(memoKey, doc);
             }
             if (doc.isPresent()) {
                 documents.put(e.getKey(), doc.get());
@@ -241,7 +259,13 @@ public final class GpuEvidenceVerifier {
         for (Map.Entry<RimKind, byte[]> e : documents.entrySet()) {
             RimKind kind = e.getKey();
             String field = kind.collateralKey();
-            RimVerifier.Outcome o = rimVerifier.check(e.getValue(), rimRoot, field);
+            // Devices of one set share their RIMs: check each document once per set.
+            String memoKey = "checked/" + kind.name() + "/" + ids.get(kind);
+            RimVerifier.Outcome o = memo.checked.get(memoKey);
+            if (o == null) {
+                o = rimVerifier.check(e.getValue(), rimRoot, field);
+                memo.checked.put(memoKey, o);
+            }
             o.path().checkWindows(ctx.clock());
             ocspClaims.put(kind.claimName() + "_rim_chain",
                     ocspChecker.check(o.path(), 0, field + "_chain", ocsp, mode, ctx.clock()));
@@ -359,7 +383,7 @@ public final class GpuEvidenceVerifier {
     }
 
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {
-        String key = evidence.chainDigest() + "/" + Certificates.fingerprint(root) + "/" + evidence.tee() + "/"
+        String key = evidence.chainDigest() + "/" + RootFingerprints.of(root) + "/" + evidence.tee() + "/"
                 + evidence.declaredArchitecture().map(Enum::name).orElse("-");
         DeviceIdentityOutcome o = deviceChains.get(key);
         if (o == null) {

@@ -38,7 +38,7 @@ final class RimVerifier {
 
     /** Parses and checks the chain and signature of {@code xml} (cached); {@code field} is "driver_rim" etc. */
     Outcome check(byte[] xml, X509Certificate rimRoot, String field) throws VerificationException {
-        String key = Hex.encode(Digests.sha256(xml)) + "/" + Certificates.fingerprint(rimRoot) + "/" + field;
+        String key = Hex.encode(Digests.sha256(xml)) + "/" + RootFingerprints.of(rimRoot) + "/" + field;
         Outcome cached = cache.get(key);
         if (cached != null) {
             return cached;
