@@ -88,7 +88,7 @@ public final class PolicyCompiler {
                 }
                 if (!declared.contains(path.get(0))) {
                     undeclared = true;
-                    issues.add(position(field, rule.name(), locate(ast, path), "reference set '" + path.get(0)
+                    issues.add(position(field, rule.name(), locate(ast, path.subList(0, 1)), "reference set '" + path.get(0)
                             + "' is not declared in references"));
                 }
             }
@@ -119,7 +119,7 @@ public final class PolicyCompiler {
     }
 
     private static CelSourceLocation locate(CelAbstractSyntaxTree ast, List<String> path) {
-        // The position of the first select/index node naming the set: find it again by walking.
+        // The position of the select/index node naming the set (CEL places a selection at its dot).
         Optional<Long> id = findPathId(ast.getExpr(), path);
         if (id.isEmpty()) {
             return CelSourceLocation.NONE;

@@ -17,8 +17,9 @@ import org.sqlite.SQLiteDataSource;
  * The one database of a verifier: policies, reference values and (from the verifier module) the
  * verification log. SQLite in a data directory (WAL mode) by default; PostgreSQL, shared by
  * several replicas, by JDBC URL. Opening runs the Flyway migrations found on the class path under
- * {@code db/migration/common} and {@code db/migration/{vendor}} ({@code sqlite} or
- * {@code postgresql}). Versions V1..V99 belong to the policies module, V100 and up to the
+ * {@code db/migration/common} and {@code db/migration/<vendor>} ({@code sqlite} or
+ * {@code postgresql}, the names Flyway's {@code {vendor}} placeholder uses; the folder is chosen
+ * here because Flyway 11.1 community does not expand the placeholder). Versions V1..V99 belong to the policies module, V100 and up to the
  * verification log; out-of-order application is allowed so that either range can grow later.
  */
 public final class Database implements AutoCloseable {
@@ -76,6 +77,7 @@ public final class Database implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(sqlite);
         hikari.setMaximumPoolSize(4);
+        hikari.setMinimumIdle(1);
         hikari.setPoolName("sqlite");
         return open(new HikariDataSource(hikari), Vendor.SQLITE);
     }
@@ -91,6 +93,7 @@ public final class Database implements AutoCloseable {
         hikari.setUsername(user);
         hikari.setPassword(password);
         hikari.setMaximumPoolSize(8);
+        hikari.setMinimumIdle(1);
         hikari.setPoolName("postgresql");
         return open(new HikariDataSource(hikari), Vendor.POSTGRESQL);
     }
@@ -99,7 +102,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(ds)
-                    .locations("classpath:db/migration/common", "classpath:db/migration/{vendor}")
+                    .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor.migrationFolder())
                     .outOfOrder(true)
                     .load()
                     .migrate();
