@@ -61,6 +61,10 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
     };
     /** The right edge of the tree as this writer last committed it; reloaded when the size moved. */
     private CompactRange edge;
+    /** Idle reader connections (opening one costs a TCP handshake on PostgreSQL). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleReaders =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_IDLE_READERS = 4;
 
     private JdbcLogStore(LogDatabase db, String origin, int maxBatch) {
         this.db = db;
@@ -305,7 +309,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     /** The committed tree size. */
     public long treeSize() throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection()) {
+        try (Reader reader = reader()) {
+            Connection conn = reader.conn();
             return treeSize(conn);
         } catch (SQLException e) {
             throw new LogStorageException("reading the tree size failed", e);
@@ -324,7 +329,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     /** The RFC 9162 tree head of the first {@code size} entries. */
     public Sha256Digest rootHash(long size) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection()) {
+        try (Reader reader = reader()) {
+            Connection conn = reader.conn();
             return withNodes(conn, nodes -> MerkleTree.rootHash(nodes, size));
         } catch (SQLException | IllegalStateException e) {
             throw new LogStorageException("computing the tree head of size " + size + " failed", e);
@@ -336,7 +342,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
      * the signed note. Idempotent per size (Ed25519 signatures are deterministic).
      */
     public String checkpoint(NoteSigner signer, Clock clock) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection()) {
+        try (Reader reader = reader()) {
+            Connection conn = reader.conn();
             long size = treeSize(conn);
             Sha256Digest root = withNodes(conn, nodes -> MerkleTree.rootHash(nodes, size));
             String note = new Checkpoint(origin, size, root).sign(signer);
@@ -356,8 +363,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     @Override
     public Optional<String> latestCheckpointNote() throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection();
-             Statement st = conn.createStatement();
+        try (Reader reader = reader();
+             Statement st = reader.conn().createStatement();
              ResultSet rs = st.executeQuery("SELECT note FROM log_checkpoint ORDER BY tree_size DESC LIMIT 1")) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         } catch (SQLException e) {
@@ -387,8 +394,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
                     + MAX_ENTRIES_PER_READ);
         }
         SortedMap<Long, byte[]> out = new TreeMap<>();
-        try (Connection conn = db.dataSource().getConnection();
-             PreparedStatement ps = conn.prepareStatement(
+        try (Reader reader = reader();
+             PreparedStatement ps = reader.conn().prepareStatement(
                      "SELECT idx, entry FROM log_entry WHERE idx >= ? AND idx < ? ORDER BY idx")) {
             ps.setLong(1, from);
             ps.setLong(2, to);
@@ -405,8 +412,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     /** The index of the entry recorded for token {@code jti}, if any. */
     public Optional<Long> indexOfJti(String jti) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection();
-             PreparedStatement ps = conn.prepareStatement("SELECT idx FROM log_entry WHERE jti = ? ORDER BY idx LIMIT 1")) {
+        try (Reader reader = reader();
+             PreparedStatement ps = reader.conn().prepareStatement("SELECT idx FROM log_entry WHERE jti = ? ORDER BY idx LIMIT 1")) {
             ps.setString(1, jti);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
@@ -418,8 +425,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     @Override
     public Optional<byte[]> collateral(Sha256Digest digest) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection();
-             PreparedStatement ps = conn.prepareStatement("SELECT content FROM log_collateral WHERE sha256 = ?")) {
+        try (Reader reader = reader();
+             PreparedStatement ps = reader.conn().prepareStatement("SELECT content FROM log_collateral WHERE sha256 = ?")) {
             ps.setBytes(1, digest.bytes());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
@@ -431,7 +438,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     @Override
     public List<Sha256Digest> inclusionProof(long index, long treeSize) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection()) {
+        try (Reader reader = reader()) {
+            Connection conn = reader.conn();
             requireSize(conn, treeSize);
             return withNodes(conn, nodes -> MerkleTree.inclusionProof(nodes, index, treeSize));
         } catch (SQLException | IllegalStateException e) {
@@ -441,7 +449,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
 
     @Override
     public List<Sha256Digest> consistencyProof(long size1, long size2) throws LogStorageException {
-        try (Connection conn = db.dataSource().getConnection()) {
+        try (Reader reader = reader()) {
+            Connection conn = reader.conn();
             requireSize(conn, size2);
             return withNodes(conn, nodes -> MerkleTree.consistencyProof(nodes, size1, size2));
         } catch (SQLException | IllegalStateException e) {
@@ -454,6 +463,39 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         if (size > committed) {
             throw new LogStorageException("tree size " + size + " is beyond the committed size " + committed);
         }
+    }
+
+    /** A pooled reader connection; returned to the pool on close if still valid. */
+    private final class Reader implements AutoCloseable {
+        private final Connection conn;
+
+        Reader(Connection conn) {
+            this.conn = conn;
+        }
+
+        Connection conn() {
+            return conn;
+        }
+
+        @Override
+        public void close() {
+            boolean keep;
+            try {
+                keep = !closed && idleReaders.size() < MAX_IDLE_READERS && conn.isValid(2);
+            } catch (SQLException e) {
+                keep = false;
+            }
+            if (keep) {
+                idleReaders.push(conn);
+            } else {
+                closeQuietly(conn);
+            }
+        }
+    }
+
+    private Reader reader() throws SQLException {
+        Connection conn = idleReaders.poll();
+        return new Reader(conn != null ? conn : db.dataSource().getConnection());
     }
 
     /** Stops accepting appends, commits what is queued, and stops the writer. */
@@ -473,6 +515,10 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         }
         if (writer.isAlive()) {
             writer.interrupt();
+        }
+        Connection conn;
+        while ((conn = idleReaders.poll()) != null) {
+            closeQuietly(conn);
         }
     }
 
