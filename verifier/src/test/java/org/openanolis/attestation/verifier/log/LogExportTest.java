@@ -72,14 +72,22 @@ class LogExportTest {
     @Test
     void entryExportsAsAnAttestationBundle() throws Exception {
         Path dir = tmp.resolve("export");
-        LogExport.write(store, 5, 6, List.of(), true, dir);
-        LogEntry entry = LogEntry.decode(store.entries(5, 6).get(5L));
-        AttestationBundle bundle = AttestationBundle.read(dir.resolve("bundles/5/cpu"));
-        assertEquals("tdx", bundle.tee());
-        assertEquals(entry.instant(), bundle.verifyAt().orElseThrow());
-        assertArrayEquals(entry.evidence().get(0).bytes(), bundle.evidence("quote").orElseThrow());
+        long idx = store.indexOfJti("jti-5").orElseThrow();
+        LogExport.write(store, idx, idx + 1, List.of(), true, dir);
+        LogEntry entry = LogEntry.decode(store.entries(idx, idx + 1).get(idx));
+        AttestationBundle cpu = AttestationBundle.read(dir.resolve("bundles/" + idx + "/cpu"));
+        AttestationBundle gpu = AttestationBundle.read(dir.resolve("bundles/" + idx + "/gpu0"));
+        assertEquals("tdx", cpu.tee());
+        assertEquals("nvgpu", gpu.tee());
+        assertEquals(entry.instant(), cpu.verifyAt().orElseThrow());
+        assertEquals(entry.instant(), gpu.verifyAt().orElseThrow());
+        for (EvidenceItem item : entry.evidence()) {
+            AttestationBundle b = item.submodule().equals("cpu") ? cpu : gpu;
+            assertArrayEquals(item.bytes(), b.evidence(item.kind()).orElseThrow(), item.kind());
+        }
         for (CollateralReference ref : entry.collateral()) {
-            assertEquals(ref.sha256(), Sha256Digest.digest(bundle.collateral(ref.kind()).orElseThrow()));
+            AttestationBundle b = ref.submodule().equals("cpu") ? cpu : gpu;
+            assertEquals(ref.sha256(), Sha256Digest.digest(b.collateral(ref.kind()).orElseThrow()));
         }
     }
 
