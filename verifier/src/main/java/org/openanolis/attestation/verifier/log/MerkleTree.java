@@ -235,11 +235,18 @@ public final class MerkleTree {
         }
     }
 
-    static MessageDigest sha256() {
+    /** A per-thread SHA-256 instance (reset by every {@code digest()}); spares the provider lookup. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
+    });
+
+    static MessageDigest sha256() {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md;
     }
 }
