@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.openanolis.attestation.verifier.attest.EngineEvidenceVerifiers;
+import org.openanolis.attestation.verifier.collateral.AmdKdsCollateralSource;
 import org.openanolis.attestation.verifier.collateral.CollateralFetcher;
 import org.openanolis.attestation.verifier.collateral.CollateralStore;
 import org.openanolis.attestation.verifier.collateral.IntelPcsCollateralSource;
@@ -63,7 +64,10 @@ public final class LiveEngines {
         status.put("nvidia_rim", rims::status);
         OcspMode mode = OcspMode.valueOf(c.ocspMode.toUpperCase(Locale.ROOT).replace('-', '_'));
         status.put("nvidia_ocsp", () -> Map.of("mode", mode.claim(), "responder", c.nvidiaOcspUrl));
-        verifiers = new EngineEvidenceVerifiers(intel, GpuEvidenceVerifier.builder().build(), rims,
+        AmdKdsCollateralSource kds = new AmdKdsCollateralSource(
+                new CollateralFetcher(List.of(URI.create(c.amdKdsUrl)), timeout), store, clock, refresh, LOADERS);
+        status.put("amd_kds", kds::status);
+        verifiers = new EngineEvidenceVerifiers(intel, kds, GpuEvidenceVerifier.builder().build(), rims,
                 new HttpOcspSource(URI.create(c.nvidiaOcspUrl), timeout), mode);
     }
 
