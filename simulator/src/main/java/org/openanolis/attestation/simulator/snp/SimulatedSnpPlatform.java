@@ -48,6 +48,18 @@ public final class SimulatedSnpPlatform {
         return vcek.certificate();
     }
 
+    /**
+     * The certificate table the host would return with an extended report: VCEK, ASK and ARK
+     * (go-sev-guest {@code abi.CertTable} layout).
+     */
+    public byte[] certificateTable() {
+        return new SnpCertificateTableBuilder()
+                .entry(SnpCertificateTableBuilder.VCEK, vcek.certificate())
+                .entry(SnpCertificateTableBuilder.ASK, pki.ask())
+                .entry(SnpCertificateTableBuilder.ARK, pki.ark())
+                .build();
+    }
+
     /** A VCEK-signed report with {@code reportData} (64 bytes). */
     public byte[] attest(byte[] reportData) {
         return attest(reportData, UnaryOperator.identity());

@@ -7,13 +7,14 @@ import java.util.Optional;
 
 /**
  * The collateral one SEV-SNP report is verified with. Only the VEK is required: the ARK is always
- * the pinned one and the ASK/ASVK defaults to the pinned one of the product. A supplied ARK or
- * intermediate must be byte-identical to the pinned certificate when the trust anchors pin one; a
- * supplied CRL is checked (signed by the ARK, within its window, intermediate not revoked).
+ * the pinned one (a supplied ARK is informational and never used) and the ASK/ASVK defaults to the
+ * pinned one of the product. A supplied intermediate must be byte-identical to the pinned
+ * certificate when the trust anchors pin one, and is verified against the ARK otherwise; a supplied
+ * CRL is checked (signed by the ARK, within its window, intermediate not revoked).
  *
  * @param vek the VCEK or VLEK
  * @param intermediate the ASK (VCEK) or ASVK (VLEK), when supplied
- * @param ark the ARK, when supplied (informational; compared with the pin)
+ * @param ark the ARK, when supplied (informational: kept for logs and exports, never trusted)
  * @param crl the AMD KDS CRL of the product, when supplied
  */
 public record SnpCollateral(X509Certificate vek, Optional<X509Certificate> intermediate, Optional<X509Certificate> ark,

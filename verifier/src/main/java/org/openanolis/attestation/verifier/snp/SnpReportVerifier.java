@@ -99,11 +99,8 @@ public final class SnpReportVerifier {
         X509Certificate ark = anchors.ark();
         String icaField = kind == SnpSigningKey.VLEK ? "asvk" : "ask";
         X509Certificate pinnedIca = kind == SnpSigningKey.VLEK ? anchors.asvk() : anchors.ask();
+        // A supplied ARK is informational: the pinned ARK is the root, always (bundle-format.md).
         String arkFingerprint = fingerprint(ark);
-        if (collateral.ark().isPresent() && !fingerprint(collateral.ark().get()).equals(arkFingerprint)) {
-            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, "ark",
-                    "ark: the supplied ARK is not the pinned ARK of " + product.folder());
-        }
         X509Certificate ica;
         if (pinnedIca != null) {
             if (collateral.intermediate().isPresent()

@@ -386,11 +386,20 @@ class SnpSyntheticPkiTest {
     }
 
     @Test
-    void suppliedArkMustBeThePinnedOne() {
+    void suppliedArkIsInformationalThePinIsUsed() throws Exception {
+        // A genuine chain passes whatever ARK rides along; an impostor chain fails whatever ARK rides along.
         Host h = vcekHost(AmdProduct.MILAN);
         SnpCollateral col = new SnpCollateral(h.vek().certificate(), Optional.empty(),
                 Optional.of(impostor(AmdProduct.MILAN).ark()), Optional.empty());
-        expect(ReasonCode.CERT_CHAIN_INVALID, "ark", fails(h.signed(), col, now()));
+        verifier.verify(h.signed(), col, now());
+        AmdTestPki fake = impostor(AmdProduct.MILAN);
+        byte[] id = hwId(AmdProduct.MILAN, 1);
+        IssuedVek vek = fake.issue(fake.vcekSpec(MILAN_TCB, id));
+        byte[] r = SnpReportBuilder.forProduct(AmdProduct.MILAN).tcb(MILAN_TCB).chipIdFromHwId(id)
+                .sign(vek.keyPair().getPrivate());
+        SnpCollateral forged = new SnpCollateral(vek.certificate(), Optional.empty(), Optional.of(fake.ark()),
+                Optional.empty());
+        expect(ReasonCode.CERT_CHAIN_INVALID, "vek.signature", fails(r, forged, now()));
     }
 
     @Test
