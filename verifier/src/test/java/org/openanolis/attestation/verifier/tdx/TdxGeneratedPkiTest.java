@@ -231,6 +231,8 @@ class TdxGeneratedPkiTest {
                 .moduleIdentity(tdx01("UpToDate", "OutOfDate"));
         assertEquals("TDRelaunchAdvisedConfigurationNeeded",
                 status(td15().teeTcbSvn2(svn(4, 1, 7)).build(), collateral(cfg, qe())));
+        // TEE_TCB_SVN2 naming a module the TCB info does not list: QVL's STATUS_TDX_MODULE_MISMATCH.
+        fails(ReasonCode.BINDING_MISMATCH, td15().teeTcbSvn2(svn(4, 3, 7)).build(), collateral(t, qe()));
         // Only TD report 1.5 carries TEE_TCB_SVN2: v4 gets no advice.
         assertEquals("OutOfDate", status(quote().teeTcbSvn(svn(3, 1, 7)).build(), collateral(t, qe())));
         // A QE that is not UpToDate blocks the advice.
