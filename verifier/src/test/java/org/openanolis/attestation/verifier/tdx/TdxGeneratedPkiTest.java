@@ -370,7 +370,10 @@ class TdxGeneratedPkiTest {
         // A TCB chain whose signer is the PCK CA (wrong CN), and the QE report signed by another key.
         Map<String, byte[]> caSigner = collateral(tcb(), qe());
         caSigner.put(TdxCollateral.TCB_INFO_ISSUER_CHAIN, IntelTestPki.pem(pki.platformCa().certificate(), pki.root().certificate()));
-        fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), caSigner);
+        assertEquals("tcb_info_issuer_chain.signer", fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), caSigner).field());
+        Map<String, byte[]> qeCaSigner = collateral(tcb(), qe());
+        qeCaSigner.put(TdxCollateral.QE_IDENTITY_ISSUER_CHAIN, IntelTestPki.pem(pki.platformCa().certificate(), pki.root().certificate()));
+        assertEquals("qe_identity_issuer_chain.signer", fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), qeCaSigner).field());
         KeyPair stranger = TestPki.ecKeyPair("secp256r1");
         fails(ReasonCode.SIGNATURE_INVALID, quote().pckKey(stranger.getPrivate()).build(), collateral(tcb(), qe()));
     }
