@@ -79,10 +79,13 @@ public final class DcapQuoteBuilder {
 
     // ---------------------------------------------------------------- header
 
+    /** Header version (offset 0): 3, 4 or 5; other values make malformed quotes. */
     public DcapQuoteBuilder version(int v) { version = v; return this; }
 
+    /** Header attestation key type (offset 2); 2 is ECDSA P-256. */
     public DcapQuoteBuilder attestationKeyType(int v) { attestationKeyType = v; return this; }
 
+    /** Header TEE type (offset 4): 0 SGX, 0x81 TDX. */
     public DcapQuoteBuilder teeType(long v) { teeType = v; return this; }
 
     /** The v5 body descriptor's type (1, 2, 3). */
@@ -91,6 +94,7 @@ public final class DcapQuoteBuilder {
     /** A v5 body size that disagrees with the type (the body bytes written still follow the type). */
     public DcapQuoteBuilder bodySizeOverride(int v) { bodySizeOverride = v; return this; }
 
+    /** Header QE vendor id (offset 12, 16 bytes); Intel's by default. */
     public DcapQuoteBuilder qeVendorId(byte[] v) { qeVendorId = v.clone(); return this; }
 
     // ---------------------------------------------------------------- TD report (body offsets, tdx-verification.md 1.2)
@@ -101,20 +105,28 @@ public final class DcapQuoteBuilder {
         return this;
     }
 
+    /** TEE_TCB_SVN (TD report offset 0): [0] module minor, [1] module major, [2] microcode. */
     public DcapQuoteBuilder teeTcbSvn(byte[] svn16) { return tdField(0, svn16); }
 
+    /** MRSIGNERSEAM (TD report offset 64). */
     public DcapQuoteBuilder mrSignerSeam(byte[] v48) { return tdField(64, v48); }
 
+    /** SEAMATTRIBUTES (TD report offset 112). */
     public DcapQuoteBuilder seamAttributes(byte[] v8) { return tdField(112, v8); }
 
+    /** TDATTRIBUTES (TD report offset 120); SEPT_VE_DISABLE is set by default. */
     public DcapQuoteBuilder tdAttributes(byte[] v8) { return tdField(120, v8); }
 
+    /** MRTD (TD report offset 136). */
     public DcapQuoteBuilder mrTd(byte[] v48) { return tdField(136, v48); }
 
+    /** REPORTDATA of the TD report (offset 520). */
     public DcapQuoteBuilder tdReportData(byte[] v64) { return tdField(520, v64); }
 
+    /** TEE_TCB_SVN2 (TD report 1.5 offset 584). */
     public DcapQuoteBuilder teeTcbSvn2(byte[] svn16) { return tdField(584, svn16); }
 
+    /** MRSERVICETD (TD report 1.5 offset 600). */
     public DcapQuoteBuilder mrServiceTd(byte[] v48) { return tdField(600, v48); }
 
     // ---------------------------------------------------------------- SGX enclave report
@@ -133,24 +145,30 @@ public final class DcapQuoteBuilder {
         return this;
     }
 
+    /** QE report ISVPRODID (offset 256); 2 for the TD QE, 1 for the SGX QE by default. */
     public DcapQuoteBuilder qeIsvProdId(int v) {
         qeReport[256] = (byte) v;
         qeReport[257] = (byte) (v >> 8);
         return this;
     }
 
+    /** QE report ISVSVN (offset 258); 8 by default. */
     public DcapQuoteBuilder qeIsvSvn(int v) {
         qeReport[258] = (byte) v;
         qeReport[259] = (byte) (v >> 8);
         return this;
     }
 
+    /** QE report MRSIGNER (offset 128); Intel's QE signer by default. */
     public DcapQuoteBuilder qeMrSigner(byte[] v32) { return qeField(128, v32); }
 
+    /** QE report MISCSELECT (offset 16), raw little-endian bytes. */
     public DcapQuoteBuilder qeMiscSelect(byte[] v4) { return qeField(16, v4); }
 
+    /** QE report ATTRIBUTES (offset 48); 0x11 in byte 0 by default. */
     public DcapQuoteBuilder qeAttributes(byte[] v16) { return qeField(48, v16); }
 
+    /** QE authentication data (32 bytes 0..31 by default; any length is allowed). */
     public DcapQuoteBuilder qeAuthData(byte[] v) { qeAuthData = v.clone(); return this; }
 
     /** When false, REPORTDATA is left as set instead of SHA-256(attestation key || QE auth data). */

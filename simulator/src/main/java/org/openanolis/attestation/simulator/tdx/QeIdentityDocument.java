@@ -33,18 +33,25 @@ public final class QeIdentityDocument {
         this.nextUpdate = next;
     }
 
+    /** Overrides the id ("TD_QE" or "QE"). */
     public QeIdentityDocument id(String v) { id = v; return this; }
 
+    /** Overrides the version (2). */
     public QeIdentityDocument version(int v) { version = v; return this; }
 
+    /** issueDate and nextUpdate. */
     public QeIdentityDocument window(Instant issue, Instant next) { issueDate = issue; nextUpdate = next; return this; }
 
+    /** Expected MISCSELECT and its mask, 8 hex characters each. */
     public QeIdentityDocument miscSelect(String hex, String maskHex) { miscSelect = hex; miscSelectMask = maskHex; return this; }
 
+    /** Expected ATTRIBUTES and its mask, 32 hex characters each. */
     public QeIdentityDocument attributes(String hex, String maskHex) { attributes = hex; attributesMask = maskHex; return this; }
 
+    /** Expected MRSIGNER, 64 hex characters. */
     public QeIdentityDocument mrSigner(String hex) { mrSigner = hex; return this; }
 
+    /** Expected ISVPRODID. */
     public QeIdentityDocument isvProdId(int v) { isvProdId = v; return this; }
 
     /** Adds a level (JSON order is the order of calls; Intel lists them by ISVSVN descending). */
@@ -53,6 +60,7 @@ public final class QeIdentityDocument {
         return this;
     }
 
+    /** The expected ISVPRODID. */
     public int isvProdId() {
         return isvProdId;
     }

@@ -58,16 +58,22 @@ public final class TcbInfoDocument {
         this.nextUpdate = next;
     }
 
+    /** Overrides the id ("TDX" or "SGX"). */
     public TcbInfoDocument id(String v) { id = v; return this; }
 
+    /** Overrides the version (3). */
     public TcbInfoDocument version(int v) { version = v; return this; }
 
+    /** The PCE ID, 4 hex characters ("0000"). */
     public TcbInfoDocument pceId(String hex) { pceIdHex = hex; return this; }
 
+    /** The FMSPC, 12 hex characters. */
     public TcbInfoDocument fmspc(String hex) { fmspcHex = hex; return this; }
 
+    /** Overrides tcbType (0). */
     public TcbInfoDocument tcbType(int v) { tcbType = v; return this; }
 
+    /** issueDate and nextUpdate. */
     public TcbInfoDocument window(Instant issue, Instant next) { issueDate = issue; nextUpdate = next; return this; }
 
     /** The base {@code tdxModule} (expected MRSIGNERSEAM and SEAM attributes when TEE_TCB_SVN[1] is 0). */

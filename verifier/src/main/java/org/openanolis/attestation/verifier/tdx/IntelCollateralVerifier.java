@@ -192,7 +192,7 @@ final class IntelCollateralVerifier {
 
     /** The TCB signing chain of TCB info or QE identity (TCB Signing certificate, root). */
     VerifiedSigner tcbSigner(TdxCollateral.Part chain, Root root, String field) throws VerificationException {
-        return cache.get("tcbchain|" + root.fingerprint() + "|" + chain.digest(),
+        return cache.get("tcbchain|" + field + "|" + root.fingerprint() + "|" + chain.digest(),
                 () -> signerChain(chain.require(), root, field, "SGX TCB Signing"));
     }
 

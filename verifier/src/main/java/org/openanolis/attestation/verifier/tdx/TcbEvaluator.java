@@ -198,7 +198,7 @@ public final class TcbEvaluator {
 
     /** QVL {@code checkForRelaunch} (TD report 1.5 only). */
     private static boolean relaunchAdvised(TcbInfo tcbInfo, TdReport td, TcbStatus sgxStatus, TcbStatus tdxStatus,
-                                           TcbStatus moduleStatus, QeTcbStatus qeStatus) {
+                                           TcbStatus moduleStatus, QeTcbStatus qeStatus) throws VerificationException {
         if (qeStatus != QeTcbStatus.UP_TO_DATE) {
             return false;
         }
@@ -219,10 +219,10 @@ public final class TcbEvaluator {
         if (major == 0) {
             return minor >= latest.tdxComponent(0);
         }
-        Optional<TdxModuleIdentity> identity = tcbInfo.moduleIdentity(moduleId(major));
-        if (identity.isEmpty() || identity.get().tcbLevels().isEmpty()) {
-            return false;
-        }
-        return minor >= identity.get().tcbLevels().get(0).isvSvn();
+        // QVL returns STATUS_TDX_MODULE_MISMATCH here: the module a relaunch would load is unknown.
+        String id = moduleId(major);
+        TdxModuleIdentity identity = tcbInfo.moduleIdentity(id).orElseThrow(() -> VerificationException.mismatch(
+                ReasonCode.BINDING_MISMATCH, "tcb_info.tdxModuleIdentities", id + " (TEE_TCB_SVN2)", "absent"));
+        return minor >= identity.tcbLevels().get(0).isvSvn();
     }
 }

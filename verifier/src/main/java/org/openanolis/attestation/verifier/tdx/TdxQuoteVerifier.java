@@ -3,6 +3,8 @@ package org.openanolis.attestation.verifier.tdx;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +142,8 @@ public final class TdxQuoteVerifier {
 
     private VerifiedEvidence verifyParsed(Quote q, PckChain chain, TdxCollateral c, VerificationContext ctx)
             throws VerificationException {
-        Clock clock = ctx.clock();
+        // One instant for every check of this verification, even with a ticking clock.
+        Clock clock = Clock.fixed(ctx.clock().instant(), ZoneOffset.UTC);
         TeeType tee = q.teeType();
 
         // Pinned root (section 2.1).
@@ -231,8 +234,14 @@ public final class TdxQuoteVerifier {
         // TCB level matching and convergence (step 13).
         TcbEvaluation tcb = TcbEvaluator.evaluate(tcbInfo, pck.extensions(), td, q.bodyType(), qeIdentity,
                 qeReport.isvSvn());
+        CollateralWindow window = new CollateralWindow()
+                .add(root.cert()).add(rootCrl.thisUpdate(), rootCrl.nextUpdate())
+                .add(pckCrlIssuer.signer()).add(pckCrl.thisUpdate(), pckCrl.nextUpdate())
+                .add(pck.ca()).add(pck.leaf())
+                .add(tcbSigner.signer()).add(tcbInfo.issueDate(), tcbInfo.nextUpdate())
+                .add(qeSigner.signer()).add(qeIdentity.issueDate(), qeIdentity.nextUpdate());
         return new VerifiedEvidence(tee.claimName(), tcb.status().jsonName(), tcb.advisoryIds(),
-                claims(q, pck, tcb));
+                claims(q, pck, tcb, window));
     }
 
     private ECPublicKeyParameters attestationKey(byte[] raw) throws VerificationException {
@@ -308,7 +317,23 @@ public final class TdxQuoteVerifier {
         return true;
     }
 
-    private static Map<String, Object> claims(Quote q, VerifiedPckChain pck, TcbEvaluation tcb) {
+    /** The intersection of every validity window the verdict relied on (QvE's earliest expiration date). */
+    private static final class CollateralWindow {
+        private Instant from = Instant.MIN;
+        private Instant until = Instant.MAX;
+
+        CollateralWindow add(Instant notBefore, Instant notAfter) {
+            from = notBefore.isAfter(from) ? notBefore : from;
+            until = notAfter.isBefore(until) ? notAfter : until;
+            return this;
+        }
+
+        CollateralWindow add(X509Certificate c) {
+            return add(c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
+        }
+    }
+
+    private static Map<String, Object> claims(Quote q, VerifiedPckChain pck, TcbEvaluation tcb, CollateralWindow window) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tee", q.teeType().claimName());
         m.put("quote_version", q.version());
@@ -354,6 +379,8 @@ public final class TdxQuoteVerifier {
             m.put("report_data", Hex.encode(e.reportData()));
             m.put("measurement", Hex.encode(e.mrEnclave()));
         }
+        m.put("collateral_valid_from", window.from.toString());
+        m.put("collateral_valid_until", window.until.toString());
         return m;
     }
 }

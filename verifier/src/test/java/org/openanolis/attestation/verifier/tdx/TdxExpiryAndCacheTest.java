@@ -48,7 +48,9 @@ class TdxExpiryAndCacheTest {
                     // One verifier for all four instants: the cache must not carry a verdict across them.
                     TdxQuoteVerifier verifier = new TdxQuoteVerifier();
                     TdxCollateral c = v.collateral();
-                    verifier.verify(v.quote, c, RealVector.context(from));
+                    var claims = verifier.verify(v.quote, c, RealVector.context(from)).claims();
+                    assertEquals(from.toString(), claims.get("collateral_valid_from"), name);
+                    assertEquals(to.toString(), claims.get("collateral_valid_until"), name);
                     verifier.verify(v.quote, c, RealVector.context(to));
                     for (Instant outside : List.of(from.minusSeconds(1), to.plusSeconds(1))) {
                         VerificationException e = assertThrows(VerificationException.class,

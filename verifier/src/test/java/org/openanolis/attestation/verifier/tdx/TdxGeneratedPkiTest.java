@@ -231,6 +231,8 @@ class TdxGeneratedPkiTest {
                 .moduleIdentity(tdx01("UpToDate", "OutOfDate"));
         assertEquals("TDRelaunchAdvisedConfigurationNeeded",
                 status(td15().teeTcbSvn2(svn(4, 1, 7)).build(), collateral(cfg, qe())));
+        // TEE_TCB_SVN2 naming a module the TCB info does not list: QVL's STATUS_TDX_MODULE_MISMATCH.
+        fails(ReasonCode.BINDING_MISMATCH, td15().teeTcbSvn2(svn(4, 3, 7)).build(), collateral(t, qe()));
         // Only TD report 1.5 carries TEE_TCB_SVN2: v4 gets no advice.
         assertEquals("OutOfDate", status(quote().teeTcbSvn(svn(3, 1, 7)).build(), collateral(t, qe())));
         // A QE that is not UpToDate blocks the advice.
@@ -368,7 +370,10 @@ class TdxGeneratedPkiTest {
         // A TCB chain whose signer is the PCK CA (wrong CN), and the QE report signed by another key.
         Map<String, byte[]> caSigner = collateral(tcb(), qe());
         caSigner.put(TdxCollateral.TCB_INFO_ISSUER_CHAIN, IntelTestPki.pem(pki.platformCa().certificate(), pki.root().certificate()));
-        fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), caSigner);
+        assertEquals("tcb_info_issuer_chain.signer", fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), caSigner).field());
+        Map<String, byte[]> qeCaSigner = collateral(tcb(), qe());
+        qeCaSigner.put(TdxCollateral.QE_IDENTITY_ISSUER_CHAIN, IntelTestPki.pem(pki.platformCa().certificate(), pki.root().certificate()));
+        assertEquals("qe_identity_issuer_chain.signer", fails(ReasonCode.CERT_CHAIN_INVALID, quote().build(), qeCaSigner).field());
         KeyPair stranger = TestPki.ecKeyPair("secp256r1");
         fails(ReasonCode.SIGNATURE_INVALID, quote().pckKey(stranger.getPrivate()).build(), collateral(tcb(), qe()));
     }
