@@ -70,14 +70,21 @@ public final class PolicyAdministration {
     // ---- policies -------------------------------------------------------------------------
 
     /**
-     * Stores a new version of the policy the document names. When the document has a
-     * {@code version}, it must be the next one ({@code VERSION_CONFLICT} otherwise).
+     * Stores a new version of the policy the document names (not yet in force). When the document
+     * has a {@code version}, it must be the next one ({@code VERSION_CONFLICT} otherwise). A
+     * {@code default-<tee>} id must cover that TEE.
      */
     public StoredDocument createPolicy(AdminPrincipal who, DocumentUpload upload) throws PolicyException {
         who.require(Role.POLICY_ADMIN);
         byte[] content = upload.content();
         DocumentFormat format = upload.formatOrDetected();
         PolicyDocument doc = PolicyDocument.parse(content, format);
+        for (String tee : BuiltInPolicies.TEES) {
+            if (doc.id().equals(BuiltInPolicies.defaultId(tee)) && !doc.appliesTo(tee)) {
+                throw new PolicyException(PolicyException.Code.INVALID_VALUE, "tees",
+                        doc.id() + " replaces the default for " + tee + " and must cover " + tee);
+            }
+        }
         compiler.compile(doc, new PolicyIdentity(doc.id(), 0, Hex.encode(Digests.sha256(content))));
         DocumentSigning.VerifiedSignature sig = signing.check(content, upload.signature());
         StoredDocument stored = store.append(new VersionedDocumentStore.NewVersion(DocumentKind.POLICY, doc.id(),

@@ -356,6 +356,10 @@ abstract class AbstractStoreSuite {
         assertEquals(1, replaced.policy().version());
         assertEquals(EarStatus.CONTRAINDICATED, replaced.status());
         admin.deactivatePolicy(ALICE, "default-tdx");
+        PolicyException wrongTee = assertThrows(PolicyException.class,
+                () -> admin.createPolicy(ALICE, upload(stricter.replace("tees: [tdx]", "tees: [snp]"))));
+        assertEquals(PolicyException.Code.INVALID_VALUE, wrongTee.code());
+        assertEquals("tees", wrongTee.field());
         Appraisal restored = engine.appraise(null, outOfDate);
         assertEquals(0, restored.policy().version());
         assertEquals(EarStatus.WARNING, restored.status());
