@@ -366,6 +366,21 @@ abstract class AbstractStoreSuite {
     }
 
     @Test
+    void compositeRequestPicksThePolicyCoveringEachDevice() throws Exception {
+        admin.createPolicy(ALICE, upload(TDX_PROD));
+        admin.activatePolicy(ALICE, "tdx-prod", 1);
+        admin.createReferenceSet(ALICE, upload(TDX_IMAGES));
+        admin.activateReferenceSet(ALICE, "tdx_images", 1);
+        Appraisal cpu = engine.appraiseWithAny(List.of("tdx-prod"), TestClaims.tdx());
+        assertEquals("tdx-prod", cpu.policy().id());
+        Appraisal gpu = engine.appraiseWithAny(List.of("tdx-prod"), TestClaims.gpu("not_appraised"));
+        assertEquals("default-nvgpu", gpu.policy().id());
+        assertEquals(EarStatus.WARNING, gpu.status());
+        assertEquals(PolicyException.Code.NOT_FOUND, assertThrows(PolicyException.class,
+                () -> engine.appraiseWithAny(List.of("nope"), TestClaims.tdx())).code());
+    }
+
+    @Test
     void activeVersionIsCachedForTheConfiguredTime() throws Exception {
         PolicyEngine cached = new PolicyEngine(store, compiler, new BuiltInPolicies(compiler), clock, Duration.ofSeconds(5));
         admin.createPolicy(ALICE, upload(TDX_PROD.replace("references: [tdx_images]\n", "")
