@@ -251,6 +251,9 @@ abstract class AbstractStoreSuite {
                 () -> admin.createPolicy(ALICE, upload(TDX_PROD + "extra: 1\n")));
         assertEquals(PolicyException.Code.UNKNOWN_KEY, unknown.code());
         assertEquals("extra", unknown.field());
+        String huge = TDX_PROD + "#" + "x".repeat(PolicyAdministration.MAX_DOCUMENT_BYTES) + "\n";
+        assertEquals(PolicyException.Code.INVALID_VALUE,
+                assertThrows(PolicyException.class, () -> admin.createPolicy(ALICE, upload(huge))).code());
     }
 
     @Test
