@@ -23,7 +23,14 @@ import java.util.Optional;
 public final class CompiledPolicy {
     /** One compiled rule with the constant claim and reference paths it reads. */
     record CompiledRule(PolicyRule rule, CelRuntime.Program program,
-                        List<List<String>> claimPaths, List<List<String>> referencePaths) {}
+                        List<ReadPath> claimPaths, List<ReadPath> referencePaths) {}
+
+    /** A path read by a rule: its segments and its dotted name in explanations (computed once). */
+    record ReadPath(List<String> segments, String key) {
+        static ReadPath of(List<String> segments) {
+            return new ReadPath(List.copyOf(segments), segments.isEmpty() ? "*" : String.join(".", segments));
+        }
+    }
 
     private final PolicyIdentity identity;
     private final PolicyDocument document;
@@ -105,17 +112,17 @@ public final class CompiledPolicy {
     }
 
     /** The values at {@code paths} under {@code root}, keyed by dotted path; null where absent. */
-    private static Map<String, Object> read(Map<String, Object> root, List<List<String>> paths) {
+    private static Map<String, Object> read(Map<String, Object> root, List<ReadPath> paths) {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (List<String> path : paths) {
+        Map<String, Object> out = new LinkedHashMap<>(paths.size() * 2);
+        for (ReadPath path : paths) {
             Object v = root;
-            for (String segment : path) {
+            for (String segment : path.segments()) {
                 v = v instanceof Map<?, ?> m ? m.get(segment) : null;
             }
-            out.put(path.isEmpty() ? "*" : String.join(".", path), v);
+            out.put(path.key(), v);
         }
         return out;
     }

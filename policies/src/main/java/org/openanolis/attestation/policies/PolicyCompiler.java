@@ -102,7 +102,7 @@ public final class PolicyCompiler {
                 issues.add(new PolicyIssue(field, rule.name(), 0, 0, e.getMessage()));
                 continue;
             }
-            rules.add(new CompiledPolicy.CompiledRule(rule, program, List.copyOf(claimPaths), List.copyOf(referencePaths)));
+            rules.add(new CompiledPolicy.CompiledRule(rule, program, readPaths(claimPaths), readPaths(referencePaths)));
         }
         if (!issues.isEmpty()) {
             PolicyIssue first = issues.get(0);
@@ -110,6 +110,14 @@ public final class PolicyCompiler {
                     issues.size() + " expression error(s); first: " + first, issues, null);
         }
         return new CompiledPolicy(identity, document, rules);
+    }
+
+    private static List<CompiledPolicy.ReadPath> readPaths(Set<List<String>> paths) {
+        List<CompiledPolicy.ReadPath> out = new ArrayList<>(paths.size());
+        for (List<String> p : paths) {
+            out.add(CompiledPolicy.ReadPath.of(p));
+        }
+        return List.copyOf(out);
     }
 
     private static PolicyIssue position(String field, String rule, CelSourceLocation loc, String message) {

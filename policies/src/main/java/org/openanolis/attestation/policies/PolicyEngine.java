@@ -70,6 +70,32 @@ public final class PolicyEngine {
         return policy.evaluate(claims, referenceValuesFor(policy.document()));
     }
 
+    /**
+     * Appraises one device of a composite request that names several policies (e.g. one for the
+     * CPU, one for the GPUs): the first of {@code policyIds} whose active version covers
+     * {@code claims.tee}, or the default for that TEE when none does.
+     *
+     * @throws PolicyException {@code NOT_FOUND} when a named policy has no active version
+     */
+    public Appraisal appraiseWithAny(List<String> policyIds, Map<String, ?> claims) throws PolicyException {
+        Object tee = claims.get("tee");
+        if (!(tee instanceof String t)) {
+            throw new PolicyException(PolicyException.Code.TEE_NOT_COVERED, "claims.tee", "claims carry no tee");
+        }
+        CompiledPolicy chosen = null;
+        for (String id : policyIds) {
+            CompiledPolicy p = activePolicy(id);
+            if (p.document().appliesTo(t)) {
+                chosen = p;
+                break;
+            }
+        }
+        if (chosen == null) {
+            chosen = defaultPolicyFor(t);
+        }
+        return chosen.evaluate(claims, referenceValuesFor(chosen.document()));
+    }
+
     /** The active version of {@code policyId}, compiled; a {@code default-<tee>} id falls back to the built-in. */
     public CompiledPolicy activePolicy(String policyId) throws PolicyException {
         Optional<StoredDocument> active = active(DocumentKind.POLICY, policyId);

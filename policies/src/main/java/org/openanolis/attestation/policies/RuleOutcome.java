@@ -32,8 +32,20 @@ public record RuleOutcome(String rule, String description, String expression, Tr
     public RuleOutcome {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(result, "result");
-        claimsRead = Collections.unmodifiableMap(new LinkedHashMap<>(claimsRead));
-        referencesRead = Collections.unmodifiableMap(new LinkedHashMap<>(referencesRead));
+        claimsRead = immutable(claimsRead);
+        referencesRead = immutable(referencesRead);
+    }
+
+    /** An immutable copy that keeps order and allows null (absent) values. */
+    private static Map<String, Object> immutable(Map<String, Object> m) {
+        if (m.isEmpty()) {
+            return Map.of();
+        }
+        if (m.size() == 1) {
+            Map.Entry<String, Object> e = m.entrySet().iterator().next();
+            return Collections.singletonMap(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /** Whether the rule did not hold (false or error). */

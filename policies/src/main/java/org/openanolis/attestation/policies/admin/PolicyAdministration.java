@@ -42,6 +42,9 @@ import org.openanolis.attestation.policies.store.VersionedDocumentStore;
  * no signature: they can only narrow what is accepted.
  */
 public final class PolicyAdministration {
+    /** The largest policy, reference-set or CoRIM upload accepted (1 MiB). */
+    public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final VersionedDocumentStore store;
@@ -70,14 +73,21 @@ public final class PolicyAdministration {
     // ---- policies -------------------------------------------------------------------------
 
     /**
-     * Stores a new version of the policy the document names. When the document has a
-     * {@code version}, it must be the next one ({@code VERSION_CONFLICT} otherwise).
+     * Stores a new version of the policy the document names (not yet in force). When the document
+     * has a {@code version}, it must be the next one ({@code VERSION_CONFLICT} otherwise). A
+     * {@code default-<tee>} id must cover that TEE.
      */
     public StoredDocument createPolicy(AdminPrincipal who, DocumentUpload upload) throws PolicyException {
         who.require(Role.POLICY_ADMIN);
-        byte[] content = upload.content();
+        byte[] content = limited(upload.content());
         DocumentFormat format = upload.formatOrDetected();
         PolicyDocument doc = PolicyDocument.parse(content, format);
+        for (String tee : BuiltInPolicies.TEES) {
+            if (doc.id().equals(BuiltInPolicies.defaultId(tee)) && !doc.appliesTo(tee)) {
+                throw new PolicyException(PolicyException.Code.INVALID_VALUE, "tees",
+                        doc.id() + " replaces the default for " + tee + " and must cover " + tee);
+            }
+        }
         compiler.compile(doc, new PolicyIdentity(doc.id(), 0, Hex.encode(Digests.sha256(content))));
         DocumentSigning.VerifiedSignature sig = signing.check(content, upload.signature());
         StoredDocument stored = store.append(new VersionedDocumentStore.NewVersion(DocumentKind.POLICY, doc.id(),
@@ -136,7 +146,7 @@ public final class PolicyAdministration {
      */
     public Appraisal dryRunDraft(AdminPrincipal who, DocumentUpload draft, Map<String, ?> claims) throws PolicyException {
         who.require(Role.POLICY_ADMIN, Role.AUDITOR);
-        byte[] content = draft.content();
+        byte[] content = limited(draft.content());
         PolicyDocument doc = PolicyDocument.parse(content, draft.formatOrDetected());
         CompiledPolicy compiled = compiler.compile(doc, new PolicyIdentity(doc.id(), 0, Hex.encode(Digests.sha256(content))));
         return compiled.evaluate(claims, engine.referenceValuesFor(doc));
@@ -161,7 +171,7 @@ public final class PolicyAdministration {
     /** Stores a new version of the reference set the document names (not yet in force). */
     public StoredDocument createReferenceSet(AdminPrincipal who, DocumentUpload upload) throws PolicyException {
         who.require(Role.POLICY_ADMIN);
-        byte[] content = upload.content();
+        byte[] content = limited(upload.content());
         DocumentFormat format = upload.formatOrDetected();
         ReferenceValueSet set = ReferenceValueSet.parse(content, format);
         DocumentSigning.VerifiedSignature sig = signing.check(content, upload.signature());
@@ -240,7 +250,7 @@ public final class PolicyAdministration {
         if (corimImporter == null) {
             throw new PolicyException(PolicyException.Code.SIGNATURE_INVALID, "corim", "no CoRIM signer is configured");
         }
-        CorimImporter.Imported imported = corimImporter.importSigned(signedCorim, name);
+        CorimImporter.Imported imported = corimImporter.importSigned(limited(signedCorim), name);
         StoredDocument stored = store.append(new VersionedDocumentStore.NewVersion(DocumentKind.REFERENCE_SET, name,
                 null, DocumentFormat.JSON, json(imported.set()), null, imported.signerKeyId(), who.subject(),
                 clock.instant(), "imported from CoRIM " + imported.set().provenance().get("corim_id")));
@@ -250,6 +260,14 @@ public final class PolicyAdministration {
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    private static byte[] limited(byte[] content) throws PolicyException {
+        if (content.length > MAX_DOCUMENT_BYTES) {
+            throw new PolicyException(PolicyException.Code.INVALID_VALUE, "document",
+                    "larger than " + MAX_DOCUMENT_BYTES + " bytes");
+        }
+        return content;
+    }
 
     private StoredDocument get(DocumentKind kind, String name, Integer version) throws PolicyException {
         Optional<StoredDocument> d = version == null ? store.latest(kind, name) : store.get(kind, name, version);

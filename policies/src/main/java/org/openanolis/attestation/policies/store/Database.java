@@ -18,15 +18,15 @@ import org.sqlite.SQLiteDataSource;
  * verification log. SQLite in a data directory (WAL mode) by default; PostgreSQL, shared by
  * several replicas, by JDBC URL. Opening runs the Flyway migrations found on the class path under
  * {@code db/migration/common} and {@code db/migration/<vendor>} ({@code sqlite} or
- * {@code postgresql}, the names Flyway's {@code {vendor}} placeholder uses; the folder is chosen
- * here because Flyway 11.1 community does not expand the placeholder). Versions V1..V99 belong to the policies module, V100 and up to the
+ * {@code postgresql}: the names of the {@code {vendor}} location placeholder, which is a Spring
+ * Boot feature that Flyway itself (11.1) does not expand, so the folder is chosen here). Versions V1..V99 belong to the policies module, V100 and up to the
  * verification log; out-of-order application is allowed so that either range can grow later.
  */
 public final class Database implements AutoCloseable {
     /** The SQLite file name inside the data directory. */
     public static final String SQLITE_FILE = "attestation.db";
 
-    /** The supported database products, named as Flyway's {@code {vendor}} placeholder names them. */
+    /** The supported database products, with the migration folder of each. */
     public enum Vendor {
         SQLITE("sqlite"), POSTGRESQL("postgresql");
 

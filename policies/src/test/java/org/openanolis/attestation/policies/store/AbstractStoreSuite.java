@@ -163,6 +163,55 @@ abstract class AbstractStoreSuite {
     }
 
     @Test
+    void concurrentUploadsGetDistinctVersionsOrAConflict() throws Exception {
+        int writers = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String text = TDX_PROD.replace("production TDs", "production TDs " + i);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return admin.createPolicy(ALICE, upload(text)).version();
+                    } catch (PolicyException e) {
+                        assertEquals(PolicyException.Code.VERSION_CONFLICT, e.code());
+                        return -1;
+                    }
+                }));
+            }
+            start.countDown();
+            java.util.Set<Integer> versions = new java.util.TreeSet<>();
+            for (var f : results) {
+                int v = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (v > 0) {
+                    assertTrue(versions.add(v), "version " + v + " given twice");
+                }
+            }
+            assertFalse(versions.isEmpty());
+            List<StoredDocument> stored = admin.policyVersions(AUDITOR, "tdx-prod");
+            assertEquals(versions.size(), stored.size());
+            for (int i = 0; i < stored.size(); i++) {
+                assertEquals(i + 1, stored.get(i).version());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void explanationSerializesAsJson() throws Exception {
+        Map<String, Object> claims = TestClaims.tdx();
+        claims.remove("qe_status");
+        Map<String, Object> explanation = engine.appraise(null, claims).toExplanation();
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(explanation);
+        assertTrue(json.contains("\"qe_status\":null"), json);
+        assertTrue(json.contains("\"result\":\"error\""), json);
+        assertEquals("warning", explanation.get("status"));
+    }
+
+    @Test
     void activationsAreAppendOnlyHistory() throws Exception {
         admin.createPolicy(ALICE, upload(TDX_PROD));
         admin.activatePolicy(ALICE, "tdx-prod", 1);
@@ -202,6 +251,9 @@ abstract class AbstractStoreSuite {
                 () -> admin.createPolicy(ALICE, upload(TDX_PROD + "extra: 1\n")));
         assertEquals(PolicyException.Code.UNKNOWN_KEY, unknown.code());
         assertEquals("extra", unknown.field());
+        String huge = TDX_PROD + "#" + "x".repeat(PolicyAdministration.MAX_DOCUMENT_BYTES) + "\n";
+        assertEquals(PolicyException.Code.INVALID_VALUE,
+                assertThrows(PolicyException.class, () -> admin.createPolicy(ALICE, upload(huge))).code());
     }
 
     @Test
@@ -307,9 +359,28 @@ abstract class AbstractStoreSuite {
         assertEquals(1, replaced.policy().version());
         assertEquals(EarStatus.CONTRAINDICATED, replaced.status());
         admin.deactivatePolicy(ALICE, "default-tdx");
+        PolicyException wrongTee = assertThrows(PolicyException.class,
+                () -> admin.createPolicy(ALICE, upload(stricter.replace("tees: [tdx]", "tees: [snp]"))));
+        assertEquals(PolicyException.Code.INVALID_VALUE, wrongTee.code());
+        assertEquals("tees", wrongTee.field());
         Appraisal restored = engine.appraise(null, outOfDate);
         assertEquals(0, restored.policy().version());
         assertEquals(EarStatus.WARNING, restored.status());
+    }
+
+    @Test
+    void compositeRequestPicksThePolicyCoveringEachDevice() throws Exception {
+        admin.createPolicy(ALICE, upload(TDX_PROD));
+        admin.activatePolicy(ALICE, "tdx-prod", 1);
+        admin.createReferenceSet(ALICE, upload(TDX_IMAGES));
+        admin.activateReferenceSet(ALICE, "tdx_images", 1);
+        Appraisal cpu = engine.appraiseWithAny(List.of("tdx-prod"), TestClaims.tdx());
+        assertEquals("tdx-prod", cpu.policy().id());
+        Appraisal gpu = engine.appraiseWithAny(List.of("tdx-prod"), TestClaims.gpu("not_appraised"));
+        assertEquals("default-nvgpu", gpu.policy().id());
+        assertEquals(EarStatus.WARNING, gpu.status());
+        assertEquals(PolicyException.Code.NOT_FOUND, assertThrows(PolicyException.class,
+                () -> engine.appraiseWithAny(List.of("nope"), TestClaims.tdx())).code());
     }
 
     @Test

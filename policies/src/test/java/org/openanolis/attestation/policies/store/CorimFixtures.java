@@ -24,6 +24,12 @@ final class CorimFixtures {
 
     static byte[] signedCorim(PrivateKey signer, String kid, String corimId, List<Measurement> measurements,
                               long notBefore, long notAfter) throws Exception {
+        return sign(signer, kid, corimPayload(corimId, measurements, notBefore, notAfter, 501));
+    }
+
+    /** An unsigned CoRIM (tagged {@code corimTag}, normally 501) with one CoMID. */
+    static byte[] corimPayload(String corimId, List<Measurement> measurements, long notBefore, long notAfter,
+                               long corimTag) throws Exception {
         Array refMeasurements = new Array();
         for (Measurement m : measurements) {
             Array digests = new Array();
@@ -36,7 +42,9 @@ final class CorimFixtures {
             Map mval = new Map();
             mval.put(new UnsignedInteger(2), digests);
             Map mm = new Map();
-            mm.put(new UnsignedInteger(0), new UnicodeString(m.key()));
+            if (m.key() != null) {
+                mm.put(new UnsignedInteger(0), new UnicodeString(m.key()));
+            }
             mm.put(new UnsignedInteger(1), mval);
             refMeasurements.add(mm);
         }
@@ -72,13 +80,18 @@ final class CorimFixtures {
         corim.put(new UnsignedInteger(0), new UnicodeString(corimId));
         corim.put(new UnsignedInteger(1), tags);
         corim.put(new UnsignedInteger(4), validity);
-        corim.setTag(501);
-        byte[] payload = encode(corim);
+        corim.setTag(corimTag);
+        return encode(corim);
+    }
 
+    /** A COSE_Sign1 (ES256) over {@code payload}; {@code kid} null leaves the key id out. */
+    static byte[] sign(PrivateKey signer, String kid, byte[] payload) throws Exception {
         Map protectedHeader = new Map();
         protectedHeader.put(new UnsignedInteger(1), new NegativeInteger(-7));
         protectedHeader.put(new UnsignedInteger(3), new UnicodeString("application/rim+cbor"));
-        protectedHeader.put(new UnsignedInteger(4), new ByteString(kid.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (kid != null) {
+            protectedHeader.put(new UnsignedInteger(4), new ByteString(kid.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         byte[] protectedBytes = encode(protectedHeader);
         ByteArrayOutputStream sigStructure = new ByteArrayOutputStream();
         new CborEncoder(sigStructure).encode(new CborBuilder().addArray()

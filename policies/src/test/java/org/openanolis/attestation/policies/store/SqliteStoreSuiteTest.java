@@ -36,6 +36,29 @@ class SqliteStoreSuiteTest extends AbstractStoreSuite {
     }
 
     @Test
+    void logMigrationsInTheV100RangeCoexist() throws Exception {
+        database.close();
+        // The verifier module migrates the same database with its V100+ scripts beside ours.
+        org.flywaydb.core.Flyway.configure()
+                .dataSource("jdbc:sqlite:" + dataDirectory.resolve(Database.SQLITE_FILE), null, null)
+                .locations("classpath:db/migration/common", "classpath:db/migration/sqlite", "classpath:db/testlog")
+                .outOfOrder(true).load().migrate();
+        database = Database.openSqlite(dataDirectory);
+        int tables = database.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'verification_log_stub'")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertEquals(1, tables);
+        admin = new org.openanolis.attestation.policies.admin.PolicyAdministration(new VersionedDocumentStore(database),
+                engine, compiler, new org.openanolis.attestation.policies.BuiltInPolicies(compiler),
+                org.openanolis.attestation.policies.admin.DocumentSigning.off(), null, clock);
+        assertEquals(1, admin.createPolicy(ALICE, upload(TDX_PROD)).version());
+    }
+
+    @Test
     void reopeningKeepsDataAndDoesNotRemigrate() throws Exception {
         admin.createPolicy(ALICE, upload(TDX_PROD));
         database.close();
