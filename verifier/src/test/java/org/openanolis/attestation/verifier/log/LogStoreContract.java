@@ -167,6 +167,22 @@ abstract class LogStoreContract {
         byte[] blob = LogEntries.collateralBlob(3, "tcb_info");
         assertArrayEquals(blob, store.collateral(Sha256Digest.digest(blob)).orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> store.append(LogEntries.sample(1), List.of()));
+
+        byte[] fresh = "fresh collateral".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Sha256Digest freshDigest = Sha256Digest.digest(fresh);
+        LogEntry withFresh = LogEntry.builder()
+                .addEvidence(new EvidenceItem("cpu", "snp", "report", new byte[] {1}))
+                .addCollateral(new CollateralReference("cpu", "vek", freshDigest))
+                .policy(new PolicyReference("p", 1, freshDigest)).verifierVersion("0.1.0").instant(CLOCK.instant())
+                .outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, java.util.Map.of())).jti("fresh").nonce(new byte[1])
+                .build();
+        CompletableFuture<Long> wrong = store.append(withFresh, java.util.Map.of(freshDigest, "other".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> wrong.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof LogStorageException);
+        assertEquals(50L, store.append(withFresh, java.util.Map.of(freshDigest, fresh)).get(30, TimeUnit.SECONDS));
+        assertArrayEquals(fresh, store.collateral(freshDigest).orElseThrow());
     }
 
     @Test
