@@ -47,6 +47,9 @@ abstract class LogStoreContract {
     /** Turns off the append-only triggers, as an attacker with database access would. */
     abstract void disableAppendOnlyTriggers(Connection conn) throws SQLException;
 
+    /** How a second process reaches {@code db}: {@code {dialect, location}} for {@link AppendingProcess}. */
+    abstract String[] processArgs(LogDatabase db);
+
     JdbcLogStore openStore(LogDatabase db) {
         JdbcLogStore store = JdbcLogStore.open(db, ORIGIN, 64);
         open.add(store);
@@ -149,6 +152,25 @@ abstract class LogStoreContract {
         AuditReport report = auditor().audit(replicaA);
         assertTrue(report.clean(), () -> report.findings().toString());
         assertEquals(240, report.entriesChecked());
+    }
+
+    @Test
+    void anotherProcessAppendsToTheSameLogOrder() throws Exception {
+        LogDatabase db = newDatabase();
+        JdbcLogStore here = openStore(db);
+        String[] target = processArgs(db);
+        Process other = AppendingProcess.start(target[0], target[1], 1000, 1150);
+        appendConcurrently(here, 0, 150);
+        assertEquals(0, AppendingProcess.await(other));
+        assertEquals(300, here.treeSize());
+        here.checkpoint(SIGNER, CLOCK);
+        AuditReport report = auditor().audit(here);
+        assertTrue(report.clean(), () -> report.findings().toString());
+        Set<String> jtis = new HashSet<>();
+        for (byte[] e : here.entries(0, 300).values()) {
+            jtis.add(LogEntry.decode(e).jti());
+        }
+        assertTrue(jtis.contains("jti-1000") && jtis.contains("jti-0") && jtis.size() == 300);
     }
 
     @Test
