@@ -13,6 +13,7 @@ import co.nstant.in.cbor.model.UnicodeString;
 import co.nstant.in.cbor.model.UnsignedInteger;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,7 +37,7 @@ public final class DeterministicCbor {
 
     /** The deterministic encoding of {@code value}. */
     public static byte[] encode(Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
             new CborEncoder(out).nonCanonical().encode(toItem(value, "$"));
         } catch (CborException e) {
@@ -88,7 +89,8 @@ public final class DeterministicCbor {
             return b ? SimpleValue.TRUE : SimpleValue.FALSE;
         }
         if (value instanceof byte[] b) {
-            return new ByteString(b.clone());
+            // cbor-java only reads the array while encoding; no copy needed.
+            return new ByteString(b);
         }
         if (value instanceof List<?> list) {
             Array array = new Array(list.size());
@@ -103,11 +105,13 @@ public final class DeterministicCbor {
                 if (!(e.getKey() instanceof String key)) {
                     throw new IllegalArgumentException(path + ": map keys must be strings");
                 }
-                sorted.add(new Object[] {encode(key), key, e.getValue()});
+                sorted.add(new Object[] {key.getBytes(StandardCharsets.UTF_8), key, e.getValue()});
             }
             // RFC 8949 section 4.2.1: keys sorted by the bytewise lexicographic order of their
-            // deterministic encodings.
-            sorted.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
+            // deterministic encodings. Every key is a text string with a shortest-form head
+            // (major type 3, then the length), and such heads order by length, so the order of
+            // the encodings is: shorter UTF-8 first, then bytewise on the UTF-8 bytes.
+            sorted.sort(DeterministicCbor::compareEncodedTextKeys);
             co.nstant.in.cbor.model.Map cborMap = new co.nstant.in.cbor.model.Map(sorted.size());
             for (Object[] e : sorted) {
                 cborMap.put(new UnicodeString((String) e[1]), toItem(e[2], path + "." + e[1]));
@@ -116,6 +120,15 @@ public final class DeterministicCbor {
         }
         throw new IllegalArgumentException(path + ": " + value.getClass().getSimpleName()
                 + " is outside the log's CBOR value model (no floating point)");
+    }
+
+    private static int compareEncodedTextKeys(Object[] a, Object[] b) {
+        byte[] x = (byte[]) a[0];
+        byte[] y = (byte[]) b[0];
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        return Arrays.compareUnsigned(x, y);
     }
 
     private static Object fromItem(DataItem item, String path) throws LogFormatException {

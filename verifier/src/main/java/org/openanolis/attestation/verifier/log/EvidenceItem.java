@@ -26,6 +26,11 @@ public record EvidenceItem(String submodule, String tee, String kind, byte[] byt
         return bytes.clone();
     }
 
+    /** The internal array, for encoding inside this package only; never handed out. */
+    byte[] bytesForEncoding() {
+        return bytes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof EvidenceItem e && submodule.equals(e.submodule) && tee.equals(e.tee)

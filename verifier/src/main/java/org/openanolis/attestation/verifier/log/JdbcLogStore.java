@@ -113,16 +113,30 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
     public CompletableFuture<Long> append(LogEntry entry, Collection<byte[]> collateral) {
         Map<Sha256Digest, byte[]> blobs = new HashMap<>();
         for (byte[] blob : collateral) {
-            blobs.put(Sha256Digest.digest(blob), blob.clone());
+            blobs.put(Sha256Digest.digest(blob), blob);
         }
+        return append(entry, blobs);
+    }
+
+    /**
+     * Queues {@code entry} for the next group commit, with its collateral keyed by digest (the
+     * service's collateral cache has the digests already). Only blobs this store has not yet
+     * committed are hashed, on the writer thread, and a blob that does not match its digest fails
+     * this append alone.
+     *
+     * @param collateral digest → bytes for every collateral reference of the entry, and no other
+     */
+    public CompletableFuture<Long> append(LogEntry entry, Map<Sha256Digest, byte[]> collateral) {
         Set<Sha256Digest> referenced = new LinkedHashSet<>();
         for (CollateralReference ref : entry.collateral()) {
             referenced.add(ref.sha256());
         }
-        if (!referenced.equals(blobs.keySet())) {
+        if (!referenced.equals(collateral.keySet())) {
             throw new IllegalArgumentException("the collateral blobs must be exactly those the entry references");
         }
-        PendingAppend p = new PendingAppend(entry.encode(), entry.jti(), blobs, new CompletableFuture<>());
+        Map<Sha256Digest, byte[]> copies = new HashMap<>();
+        collateral.forEach((d, b) -> copies.put(d, b.clone()));
+        PendingAppend p = new PendingAppend(entry.encode(), entry.jti(), copies, new CompletableFuture<>());
         synchronized (lifecycle) {
             if (closed) {
                 p.future.completeExceptionally(new LogStorageException("the log store is closed"));
@@ -153,7 +167,7 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, maxBatch - 1);
                 }
-                batch.removeIf(p -> p == STOP);
+                batch.removeIf(p -> p == STOP || !collateralMatchesDigests(p));
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -185,6 +199,21 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         queue.drainTo(rest);
         rest.removeIf(p -> p == STOP);
         failAll(rest, new LogStorageException("the log store is closed"));
+    }
+
+    /** Hashes the blobs not yet known to be stored; fails the append if one does not match. */
+    private boolean collateralMatchesDigests(PendingAppend p) {
+        if (p == STOP) {
+            return true;
+        }
+        for (Map.Entry<Sha256Digest, byte[]> b : p.blobs.entrySet()) {
+            if (!knownCollateral.containsKey(b.getKey()) && !Sha256Digest.digest(b.getValue()).equals(b.getKey())) {
+                p.future.completeExceptionally(new LogStorageException("collateral given for " + b.getKey()
+                        + " does not hash to it"));
+                return false;
+            }
+        }
+        return true;
     }
 
     private void commit(Connection conn, List<PendingAppend> batch) throws SQLException {

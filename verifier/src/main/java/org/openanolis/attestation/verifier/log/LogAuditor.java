@@ -30,6 +30,7 @@ import org.openanolis.attestation.verifier.log.AuditFinding.Kind;
 public final class LogAuditor {
     private static final int PAGE = 1000;
     private static final int MAX_REORDER_CANDIDATES = 1000;
+    private static final int MAX_INDIVIDUAL_PROOF_FINDINGS = 10;
 
     private final NoteVerifierKey logKey;
     private final String origin;
@@ -157,6 +158,7 @@ public final class LogAuditor {
                                            List<AuditFinding> findings, Set<Long> excluded) throws LogStorageException {
         Map<Long, Sha256Digest> failedLeaves = new LinkedHashMap<>();
         Map<Long, List<Sha256Digest>> failedProofs = new HashMap<>();
+        long unavailable = 0;
         for (long page = from; page < end; page += PAGE) {
             long to = Math.min(end, page + PAGE);
             SortedMap<Long, byte[]> entries = source.entries(page, to);
@@ -172,7 +174,11 @@ public final class LogAuditor {
                 try {
                     proof = source.inclusionProof(idx, cp.size());
                 } catch (LogStorageException e) {
-                    findings.add(new AuditFinding(Kind.PROOF_UNAVAILABLE, idx, e.getMessage()));
+                    // One finding per entry up to a limit, then one summary (a truncated store cannot
+                    // prove any entry against the larger checkpoint).
+                    if (++unavailable <= MAX_INDIVIDUAL_PROOF_FINDINGS) {
+                        findings.add(new AuditFinding(Kind.PROOF_UNAVAILABLE, idx, e.getMessage()));
+                    }
                     excluded.add(idx);
                     continue;
                 }
@@ -184,6 +190,10 @@ public final class LogAuditor {
                     failedProofs.put(idx, proof);
                 }
             }
+        }
+        if (unavailable > MAX_INDIVIDUAL_PROOF_FINDINGS) {
+            findings.add(new AuditFinding(Kind.PROOF_UNAVAILABLE, -1, (unavailable - MAX_INDIVIDUAL_PROOF_FINDINGS)
+                    + " more entries have no inclusion proof in tree size " + cp.size()));
         }
         // An entry that fails at its own index but is committed at another failing index was moved.
         boolean small = failedLeaves.size() <= MAX_REORDER_CANDIDATES;

@@ -104,7 +104,7 @@ public final class LogEntry {
         m.put("v", FORMAT_VERSION);
         List<Object> ev = new ArrayList<>();
         for (EvidenceItem e : evidence) {
-            ev.add(Map.of("submod", e.submodule(), "tee", e.tee(), "kind", e.kind(), "data", e.bytes()));
+            ev.add(Map.of("submod", e.submodule(), "tee", e.tee(), "kind", e.kind(), "data", e.bytesForEncoding()));
         }
         m.put("evidence", ev);
         List<Object> col = new ArrayList<>();

@@ -125,22 +125,24 @@ public final class SignedNote {
         return parsed.text;
     }
 
-    /** Checks that {@code text} is note text: non-empty, ending in a newline, no control characters but newline. */
+    /**
+     * Checks that {@code text} is note text: non-empty, ending in a newline, well-formed Unicode,
+     * and no control characters but newline.
+     */
     static void requireText(String text) {
         if (text.isEmpty() || !text.endsWith("\n")) {
             throw new IllegalArgumentException("note text must end with a newline");
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c != '\n' && (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogate(text, i))) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (cp != '\n' && Character.isISOControl(cp)) {
                 throw new IllegalArgumentException("note text must not contain control characters");
             }
+            if (Character.getType(cp) == Character.SURROGATE) {
+                throw new IllegalArgumentException("note text must be well-formed Unicode");
+            }
+            i += Character.charCount(cp);
         }
-    }
-
-    private static boolean validSurrogate(String s, int i) {
-        int cp = s.codePointAt(i);
-        return Character.isSupplementaryCodePoint(cp) || i > 0 && Character.isSupplementaryCodePoint(s.codePointAt(i - 1));
     }
 
     private static NoteVerificationException malformed(String message) {

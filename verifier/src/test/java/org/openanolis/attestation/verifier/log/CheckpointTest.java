@@ -41,6 +41,8 @@ class CheckpointTest {
         assertProblem(Problem.MALFORMED, () -> SignedNote.open(PETER_NOTE.replace("problem,\n", "problem,\r\n"), key));
         assertProblem(Problem.MALFORMED, () -> SignedNote.open(PETER_NOTE.substring(0, PETER_NOTE.length() - 1), key));
         assertProblem(Problem.MALFORMED, () -> SignedNote.open(PETER_NOTE.replace("AM=\n", "AM\n"), key));
+        assertProblem(Problem.MALFORMED, () -> SignedNote.open(PETER_NOTE.replace("problem,", "problem\ud800,"), key));
+        assertProblem(Problem.MALFORMED, () -> SignedNote.open(PETER_NOTE.replace("problem,", "problem\u0007,"), key));
     }
 
     @Test

@@ -35,7 +35,8 @@ final class EmbeddedPostgresServer {
 
     static synchronized EmbeddedPostgres get() throws IOException {
         if (server == null) {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            // The box is shared: give the server more than zonky's default time to come up.
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(90));
             if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
                 Path work = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg-unprivileged");
                 prepareUnprivilegedBinaries(work);

@@ -53,6 +53,20 @@ class LogEntryTest {
         assertEquals("a3616101616202626161" + "03", Hex.encode(DeterministicCbor.encode(m)));
     }
 
+    /** The key order equals the bytewise order of each key's own deterministic encoding, across head sizes. */
+    @Property(tries = 100)
+    void mapKeysFollowTheOrderOfTheirEncodings(@ForAll @Size(min = 2, max = 12)
+            java.util.Set<@StringLength(min = 0, max = 300) String> keys) throws Exception {
+        Map<String, Object> m = new HashMap<>();
+        keys.forEach(k -> m.put(k, 0L));
+        @SuppressWarnings("unchecked")
+        List<String> decodedOrder = new ArrayList<>(((Map<String, Object>) DeterministicCbor.decode(
+                DeterministicCbor.encode(m), "m")).keySet());
+        List<String> expected = new ArrayList<>(keys);
+        expected.sort((a, b) -> java.util.Arrays.compareUnsigned(DeterministicCbor.encode(a), DeterministicCbor.encode(b)));
+        assertEquals(expected, decodedOrder);
+    }
+
     @Test
     void sameEntryGivesSameBytesWhateverTheMapInsertionOrder() {
         Map<String, Object> forward = new LinkedHashMap<>();

@@ -47,6 +47,9 @@ abstract class LogStoreContract {
     /** Turns off the append-only triggers, as an attacker with database access would. */
     abstract void disableAppendOnlyTriggers(Connection conn) throws SQLException;
 
+    /** How a second process reaches {@code db}: {@code {dialect, location}} for {@link AppendingProcess}. */
+    abstract String[] processArgs(LogDatabase db);
+
     JdbcLogStore openStore(LogDatabase db) {
         JdbcLogStore store = JdbcLogStore.open(db, ORIGIN, 64);
         open.add(store);
@@ -152,6 +155,25 @@ abstract class LogStoreContract {
     }
 
     @Test
+    void anotherProcessAppendsToTheSameLogOrder() throws Exception {
+        LogDatabase db = newDatabase();
+        JdbcLogStore here = openStore(db);
+        String[] target = processArgs(db);
+        Process other = AppendingProcess.start(target[0], target[1], 1000, 1150);
+        appendConcurrently(here, 0, 150);
+        assertEquals(0, AppendingProcess.await(other));
+        assertEquals(300, here.treeSize());
+        here.checkpoint(SIGNER, CLOCK);
+        AuditReport report = auditor().audit(here);
+        assertTrue(report.clean(), () -> report.findings().toString());
+        Set<String> jtis = new HashSet<>();
+        for (byte[] e : here.entries(0, 300).values()) {
+            jtis.add(LogEntry.decode(e).jti());
+        }
+        assertTrue(jtis.contains("jti-1000") && jtis.contains("jti-0") && jtis.size() == 300);
+    }
+
+    @Test
     void collateralIsStoredOncePerDigest() throws Exception {
         LogDatabase db = newDatabase();
         JdbcLogStore store = logWith(db, 50);
@@ -167,6 +189,22 @@ abstract class LogStoreContract {
         byte[] blob = LogEntries.collateralBlob(3, "tcb_info");
         assertArrayEquals(blob, store.collateral(Sha256Digest.digest(blob)).orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> store.append(LogEntries.sample(1), List.of()));
+
+        byte[] fresh = "fresh collateral".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Sha256Digest freshDigest = Sha256Digest.digest(fresh);
+        LogEntry withFresh = LogEntry.builder()
+                .addEvidence(new EvidenceItem("cpu", "snp", "report", new byte[] {1}))
+                .addCollateral(new CollateralReference("cpu", "vek", freshDigest))
+                .policy(new PolicyReference("p", 1, freshDigest)).verifierVersion("0.1.0").instant(CLOCK.instant())
+                .outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, java.util.Map.of())).jti("fresh").nonce(new byte[1])
+                .build();
+        CompletableFuture<Long> wrong = store.append(withFresh, java.util.Map.of(freshDigest, "other".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> wrong.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof LogStorageException);
+        assertEquals(50L, store.append(withFresh, java.util.Map.of(freshDigest, fresh)).get(30, TimeUnit.SECONDS));
+        assertArrayEquals(fresh, store.collateral(freshDigest).orElseThrow());
     }
 
     @Test
@@ -250,6 +288,7 @@ abstract class LogStoreContract {
         }
         AuditReport report = auditor().audit(store);
         assertTrue(report.has(Kind.LOG_TRUNCATED, 30), () -> report.findings().toString());
+        assertTrue(report.findings().size() <= 12, "one truncation finding, capped proof findings");
     }
 
     @Test

@@ -135,6 +135,31 @@ class MerkleTreeTest {
         assertThrows(ProofException.class, () -> MerkleTree.verifyInclusion(2, 1, a, List.of(), a));
     }
 
+    /** RFC 9162 section 2.1.1 written out literally, as an independent reference. */
+    private static Sha256Digest naiveRoot(List<byte[]> leaves) {
+        if (leaves.size() == 1) {
+            return Sha256Digest.digest(new byte[] {0}, leaves.get(0));
+        }
+        int k = Integer.highestOneBit(leaves.size() - 1);
+        return Sha256Digest.digest(new byte[] {1}, naiveRoot(leaves.subList(0, k)).bytes(),
+                naiveRoot(leaves.subList(k, leaves.size())).bytes());
+    }
+
+    @Test
+    void treeHeadsMatchTheLiteralDefinition() {
+        List<byte[]> leaves = new ArrayList<>();
+        InMemoryTree tree = new InMemoryTree();
+        for (int i = 0; i < 130; i++) {
+            byte[] leaf = ("leaf " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            leaves.add(leaf);
+            tree.appendEntry(leaf);
+            assertEquals(naiveRoot(leaves), tree.root(), "size " + (i + 1));
+        }
+        for (int size = 1; size <= 130; size++) {
+            assertEquals(naiveRoot(leaves.subList(0, size)), MerkleTree.rootHash(tree, size), "size " + size);
+        }
+    }
+
     /** Every proof of every tree up to 70 leaves verifies, and fails for a neighbouring leaf or size. */
     @Test
     void allProofsOfSmallTreesVerify() throws Exception {

@@ -10,10 +10,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 class PostgresLogStoreTest extends LogStoreContract {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
+    private String lastUrl;
+
+    @Override
+    String[] processArgs(LogDatabase db) {
+        return new String[] {"postgresql", lastUrl};
+    }
+
     @Override
     LogDatabase newDatabase() throws Exception {
         EmbeddedPostgres pg = EmbeddedPostgresServer.get();
         String name = "log_test_" + DATABASES.incrementAndGet();
+        lastUrl = pg.getJdbcUrl("postgres", name);
         try (Connection conn = pg.getPostgresDatabase().getConnection(); Statement st = conn.createStatement()) {
             st.executeUpdate("CREATE DATABASE " + name);
         }

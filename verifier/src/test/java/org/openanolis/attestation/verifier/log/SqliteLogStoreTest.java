@@ -12,11 +12,19 @@ class SqliteLogStoreTest extends LogStoreContract {
     Path dir;
     private int databases;
 
+    private Path lastFile;
+
     @Override
     LogDatabase newDatabase() {
-        LogDatabase db = LogDatabase.sqlite(dir.resolve("log-" + (databases++) + ".db"), LogDatabase.SqliteDurability.NORMAL);
+        lastFile = dir.resolve("log-" + (databases++) + ".db");
+        LogDatabase db = LogDatabase.sqlite(lastFile, LogDatabase.SqliteDurability.NORMAL);
         db.migrate();
         return db;
+    }
+
+    @Override
+    String[] processArgs(LogDatabase db) {
+        return new String[] {"sqlite", lastFile.toString()};
     }
 
     @Override
