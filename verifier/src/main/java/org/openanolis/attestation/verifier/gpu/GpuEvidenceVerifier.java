@@ -20,7 +20,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Ecdsa;
 import org.openanolis.attestation.certs.Hex;
