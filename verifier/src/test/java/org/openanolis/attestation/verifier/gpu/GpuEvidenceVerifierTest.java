@@ -94,6 +94,17 @@ class GpuEvidenceVerifierTest {
     }
 
     @Test
+    void fwidUnderTheOtherArchitecturesOidIsReadByArchitecture() {
+        for (SimulatedArch arch : List.of(SimulatedArch.HOPPER, SimulatedArch.BLACKWELL)) {
+            String other = arch == SimulatedArch.HOPPER ? "2.23.133.5.4.1.1" : "2.23.133.5.4.1";
+            SimulatedNvidiaDevice d = SimulatedNvidiaDevice.builder(arch).fwidOid(other).build(PKI);
+            byte[] n = nonce();
+            GpuDeviceResult r = run(d, d.report(n), n, rims(d));
+            assertTrue(r.passed(), () -> arch + ": " + r.failure().get().getMessage());
+        }
+    }
+
+    @Test
     void switchPasses() {
         SimulatedNvidiaDevice sw = SimulatedNvidiaDevice.builder(SimulatedArch.LS10).build(PKI);
         byte[] n = nonce();
