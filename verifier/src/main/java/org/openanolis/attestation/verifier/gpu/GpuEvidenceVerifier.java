@@ -60,7 +60,7 @@ public final class GpuEvidenceVerifier {
 
     private final OcspChecker ocspChecker;
     private final RimVerifier rimVerifier = new RimVerifier();
-    private final Map<String, DeviceIdentityOutcome> deviceChains = new ConcurrentHashMap<>();
+    private final Map<DeviceChainKey, DeviceIdentityOutcome> deviceChains = new ConcurrentHashMap<>();
 
     private GpuEvidenceVerifier(Builder b) {
         this.ocspChecker = new OcspChecker(b.allowCertificateHold, b.ocspMaxAge);
@@ -106,7 +106,10 @@ public final class GpuEvidenceVerifier {
     private static final class SetMemo {
         final Map<String, Optional<byte[]>> fetched = new HashMap<>();
         final Map<String, RimVerifier.Outcome> checked = new HashMap<>();
+        final Map<List<String>, Map<Integer, MeasurementAppraiser.Golden>> golden = new HashMap<>();
     }
+
+    private record DeviceChainKey(String chainDigest, String rootFingerprint, String tee, GpuArchitecture declared) {}
 
     private record DeviceIdentityOutcome(DeviceIdentity identity, VerificationException failure) {}
 
@@ -294,7 +297,15 @@ public final class GpuEvidenceVerifier {
         }
 
         // 9. Golden measurements.
-        Map<Integer, MeasurementAppraiser.Golden> merged = MeasurementAppraiser.golden(golden);
+        List<String> goldenKey = new ArrayList<>();
+        for (Map.Entry<RimKind, List<GoldenMeasurement>> g : golden.entrySet()) {
+            goldenKey.add(g.getKey().name() + "/" + ids.get(g.getKey()));
+        }
+        Map<Integer, MeasurementAppraiser.Golden> merged = memo.golden.get(goldenKey);
+        if (merged == null) {
+            merged = MeasurementAppraiser.golden(golden);
+            memo.golden.put(goldenKey, merged);
+        }
         boolean skipNvdec0 = !isSwitch && opaque.nvdec0Status().orElse(-1) == MeasurementAppraiser.NVDEC0_DISABLED;
         MeasurementAppraiser.Appraisal a = MeasurementAppraiser.appraise(merged, report.response(), skipNvdec0);
         claims.put("measurements_compared", a.compared());
@@ -344,7 +355,7 @@ public final class GpuEvidenceVerifier {
     }
 
     private static String enabledDisabled(int v) {
-        return v == 0xAA ? "enabled" : v == 0x55 ? "disabled" : String.format("unknown_0x%02x", v);
+        return v == 0xAA ? "enabled" : v == 0x55 ? "disabled" : "unknown_0x" + Integer.toHexString(v);
     }
 
     private static VerificationException missingOpaque(String name) {
@@ -382,8 +393,8 @@ public final class GpuEvidenceVerifier {
     }
 
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {
-        String key = evidence.chainDigest() + "/" + RootFingerprints.of(root) + "/" + evidence.tee() + "/"
-                + evidence.declaredArchitecture().map(Enum::name).orElse("-");
+        DeviceChainKey key = new DeviceChainKey(evidence.chainDigest(), RootFingerprints.of(root), evidence.tee(),
+                evidence.declaredArchitecture().orElse(null));
         DeviceIdentityOutcome o = deviceChains.get(key);
         if (o == null) {
             try {
