@@ -102,12 +102,15 @@ public final class GpuEvidenceVerifier {
     private record DeviceIdentity(CertificatePathValidator.ValidatedPath path, ECPublicKeyParameters leafKey,
                                   GpuArchitecture architecture, String hwmodel, String ueid, String leafFwidHex) {}
 
-    /** What the devices of one {@link #verifyAll} call share: fetched and checked RIMs. */
+    /** What the devices of one {@link #verifyAll} call share: fetched and checked RIMs, their OCSP answers. */
     private static final class SetMemo {
         final Map<String, Optional<byte[]>> fetched = new HashMap<>();
         final Map<String, RimVerifier.Outcome> checked = new HashMap<>();
         final Map<List<String>, Map<Integer, MeasurementAppraiser.Golden>> golden = new HashMap<>();
+        final Map<String, RimOcspOutcome> rimOcsp = new HashMap<>();
     }
+
+    private record RimOcspOutcome(Map<String, Object> claim, VerificationException failure) {}
 
     private record DeviceChainKey(String chainDigest, String rootFingerprint, String tee, GpuArchitecture declared) {}
 
@@ -269,8 +272,21 @@ public final class GpuEvidenceVerifier {
                 memo.checked.put(memoKey, o);
             }
             o.path().checkWindows(ctx.clock());
-            ocspClaims.put(kind.claimName() + "_rim_chain",
-                    ocspChecker.check(o.path(), 0, field + "_chain", ocsp, mode, ctx.clock()));
+            // A set asks about each RIM chain once; every device of the set gets the same answer.
+            RimOcspOutcome rimOcsp = memo.rimOcsp.get(memoKey);
+            if (rimOcsp == null) {
+                try {
+                    rimOcsp = new RimOcspOutcome(
+                            ocspChecker.check(o.path(), 0, field + "_chain", ocsp, mode, ctx.clock()), null);
+                } catch (VerificationException ex) {
+                    rimOcsp = new RimOcspOutcome(null, ex);
+                }
+                memo.rimOcsp.put(memoKey, rimOcsp);
+            }
+            if (rimOcsp.failure() != null) {
+                throw rimOcsp.failure();
+            }
+            ocspClaims.put(kind.claimName() + "_rim_chain", rimOcsp.claim());
             if (o.signatureFailure() != null) {
                 throw o.signatureFailure();
             }
