@@ -108,6 +108,7 @@ public final class GpuEvidenceVerifier {
         final Map<String, RimVerifier.Outcome> checked = new HashMap<>();
         final Map<List<String>, Map<Integer, MeasurementAppraiser.Golden>> golden = new HashMap<>();
         final Map<String, RimOcspOutcome> rimOcsp = new HashMap<>();
+        final Map<String, Map<String, Object>> ocspAnswers = new HashMap<>();
     }
 
     private record RimOcspOutcome(Map<String, Object> claim, VerificationException failure) {}
@@ -221,7 +222,8 @@ public final class GpuEvidenceVerifier {
         // 6. Device chain revocation (leaf FMC certificate excluded, as NVIDIA's verifiers do).
         Map<String, Object> ocspClaims = new LinkedHashMap<>();
         claims.put("ocsp", ocspClaims);
-        ocspClaims.put("device_chain", ocspChecker.check(id.path(), 1, "device_chain", ocsp, mode, ctx.clock()));
+        ocspClaims.put("device_chain",
+                ocspChecker.check(id.path(), 1, "device_chain", ocsp, mode, ctx.clock(), memo.ocspAnswers));
 
         // 7. RIMs present.
         claims.put("measurement_result", "not_appraised");

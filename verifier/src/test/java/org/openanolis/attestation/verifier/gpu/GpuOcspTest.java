@@ -95,7 +95,8 @@ class GpuOcspTest {
                 List.of(evidence(GPU, GPU.report(n)), evidence(second, second.report(n))), n,
                 new StaticRimSource(RIMS), source, OcspMode.REQUIRED, CTX);
         assertTrue(results.stream().allMatch(GpuDeviceResult::passed));
-        assertEquals(3 + 3 + 3 + 3, responder.requestCount()); // two device chains, two RIM chains once
+        // BROM x2, provisioner ICA and identity CA once, each RIM chain (L4, L3, CA) once
+        assertEquals(2 + 1 + 1 + 3 + 3, responder.requestCount());
         assertEquals(chain(results.get(0), "driver_rim_chain"), chain(results.get(1), "driver_rim_chain"));
     }
 
