@@ -410,6 +410,26 @@ class GpuEvidenceVerifierTest {
     }
 
     @Test
+    void simulatedHgxBoardVerifies() throws VerificationException {
+        org.openanolis.attestation.simulator.gpu.SimulatedHgxBoard board =
+                org.openanolis.attestation.simulator.gpu.SimulatedHgxBoard.create(PKI, RIM_SIGNER, 8, 4);
+        byte[] n = nonce();
+        List<GpuEvidence> set = new ArrayList<>();
+        for (var e : board.evidence(n)) {
+            set.add(GpuEvidence.fromPem(e.tee(), null, e.report(), e.certificateChainPem()));
+        }
+        Map<RimKind, byte[]> r = new EnumMap<>(RimKind.class);
+        r.put(RimKind.DRIVER, board.driverRim());
+        r.put(RimKind.VBIOS, board.vbiosRim());
+        r.put(RimKind.SWITCH_BIOS, board.switchBiosRim());
+        List<GpuDeviceResult> results = verifier.verifyAll(set, n, new StaticRimSource(r), OcspSource.none(),
+                OcspMode.OFF, CTX);
+        assertEquals(12, results.size());
+        assertTrue(results.stream().allMatch(GpuDeviceResult::passed));
+        assertEquals("ppcie", results.get(0).claims().get("gpu_mode"));
+    }
+
+    @Test
     void cachedChainStillJudgesTimeOnEveryCall() {
         byte[] n = nonce();
         assertTrue(run(HOPPER, HOPPER.report(n), n, HOPPER_RIMS).passed());
