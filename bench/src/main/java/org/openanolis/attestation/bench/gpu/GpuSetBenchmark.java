@@ -73,6 +73,11 @@ public class GpuSetBenchmark {
         NvidiaTestPki pki = NvidiaTestPki.create(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
         Path anchorsDir = pki.writeTrustAnchors(Files.createTempDirectory("gpu-bench"));
         simulatedCtx = new VerificationContext(Clock.fixed(now, ZoneOffset.UTC), TrustAnchors.fromDirectory(anchorsDir));
+        try (java.util.stream.Stream<Path> files = Files.walk(anchorsDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
         simulatedNonce = new byte[32];
         new SecureRandom().nextBytes(simulatedNonce);
         SimulatedNvidiaDevice first = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(pki);

@@ -28,6 +28,11 @@ public record MeasurementBlock(int index, int valueType, byte[] value) {
         return value.length;
     }
 
+    /** Whether the value equals {@code other} (no copy made). */
+    public boolean valueEquals(byte[] other) {
+        return Arrays.equals(value, other);
+    }
+
     /** The value as lower-case hex. */
     public String hex() {
         return Hex.encode(value);

@@ -96,7 +96,7 @@ public final class OpaqueData {
     static String formatGpuVbios(byte[] raw) {
         StringBuilder h = new StringBuilder();
         for (int i = raw.length - 1; i >= 0; i--) {
-            h.append(String.format("%02x", raw[i] & 0xff));
+            h.append(Character.forDigit((raw[i] >> 4) & 0xf, 16)).append(Character.forDigit(raw[i] & 0xf, 16));
         }
         String hex = h.toString();
         if (hex.length() < 16) {

@@ -29,7 +29,7 @@ public final class SpdmAttestationReport {
     public static final int SPDM_1_1 = 0x11;
     /** MeasurementSpecification bit 0: DMTF (DSP0274 1.1 §10.11.1). */
     public static final int DMTF_SPECIFICATION = 0x01;
-    /** Largest report accepted: 255 blocks of 3+64 KiB would be absurd; real reports are ~4 KiB. */
+    /** Largest report accepted; real reports are about 4 KiB (64 blocks of 55 bytes plus opaque data). */
     public static final int MAX_LENGTH = 64 * 1024;
 
     private final byte[] raw;

@@ -119,6 +119,16 @@ public final class NvidiaTestPki {
         });
     }
 
+    /** Start of the CA validity window. */
+    public Instant notBefore() {
+        return notBefore;
+    }
+
+    /** End of the CA validity window. */
+    public Instant notAfter() {
+        return notAfter;
+    }
+
     /** The device identity root (pin it as {@code nvidia/device_identity_ca.pem}). */
     public X509Certificate deviceRoot() {
         return deviceRoot;
@@ -171,6 +181,12 @@ public final class NvidiaTestPki {
      * bytes) goes into the leaf's TcbInfo extension, or no extension when null.
      */
     public DeviceCredentials issueDevice(SimulatedArch arch, byte[] fwid, Instant leafNotBefore, Instant leafNotAfter) {
+        return issueDevice(arch, fwid, arch.fwidOid(), leafNotBefore, leafNotAfter);
+    }
+
+    /** As {@link #issueDevice(SimulatedArch, byte[], Instant, Instant)} with the FWID under {@code fwidOid}. */
+    public DeviceCredentials issueDevice(SimulatedArch arch, byte[] fwid, String fwidOid, Instant leafNotBefore,
+                                         Instant leafNotAfter) {
         X509Certificate[] cas = deviceCas(arch);
         KeyPair brom = TestPki.ecKeyPair(CURVE);
         String serial = TestPki.nextSerial().toString(16).toUpperCase();
@@ -181,7 +197,7 @@ public final class NvidiaTestPki {
         KeyPair ak = TestPki.ecKeyPair(CURVE);
         List<TestPki.Ext> ext = new ArrayList<>();
         if (fwid != null) {
-            ext.add(new TestPki.Ext(new ASN1ObjectIdentifier(arch.fwidOid()), false, diceTcbInfo(arch, fwid)));
+            ext.add(new TestPki.Ext(new ASN1ObjectIdentifier(fwidOid), false, diceTcbInfo(arch, fwid)));
         }
         X509Certificate leaf = TestPki.issue("CN=" + arch.devicePrefix() + " FMC LF,O=NVIDIA Corporation,C=US,SERIALNUMBER="
                         + serial + "01", ak.getPublic(), bromCert, brom.getPrivate(), SIG_ALG, leafNotBefore, leafNotAfter,
@@ -192,7 +208,7 @@ public final class NvidiaTestPki {
 
     /** Device credentials valid as long as the PKI. */
     public DeviceCredentials issueDevice(SimulatedArch arch, byte[] fwid) {
-        return issueDevice(arch, fwid, notBefore, notAfter);
+        return issueDevice(arch, fwid, arch.fwidOid(), notBefore, notAfter);
     }
 
     /**

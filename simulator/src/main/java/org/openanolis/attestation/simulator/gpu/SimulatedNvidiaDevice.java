@@ -41,7 +41,8 @@ public final class SimulatedNvidiaDevice {
     private SimulatedNvidiaDevice(Builder b, NvidiaTestPki pki) {
         this.arch = b.arch;
         this.fwid = b.fwidInReport ? b.fwid.clone() : null;
-        this.credentials = pki.issueDevice(b.arch, b.fwidInCertificate ? b.fwid : null);
+        this.credentials = pki.issueDevice(b.arch, b.fwidInCertificate ? b.fwid : null,
+                b.fwidOid == null ? b.arch.fwidOid() : b.fwidOid, pki.notBefore(), pki.notAfter());
         this.measurements = new TreeMap<>();
         b.measurements.forEach((k, v) -> measurements.put(k, v.clone()));
         this.driverVersion = b.driverVersion;
@@ -72,6 +73,7 @@ public final class SimulatedNvidiaDevice {
         private String chipSku = "882";
         private int nvdec0Status = 0xAA;
         private int featureFlag = 0;
+        private String fwidOid;
 
         private Builder(SimulatedArch arch) {
             this.arch = arch;
@@ -125,6 +127,12 @@ public final class SimulatedNvidiaDevice {
         public Builder fwidPresence(boolean inReport, boolean inCertificate) {
             this.fwidInReport = inReport;
             this.fwidInCertificate = inCertificate;
+            return this;
+        }
+
+        /** The certificate extension OID carrying the FWID (default: the architecture's). */
+        public Builder fwidOid(String oid) {
+            this.fwidOid = oid;
             return this;
         }
 

@@ -36,6 +36,9 @@ final class CertificatePathValidator {
         }
         path.add(pinnedRoot);
         for (int i = 0; i + 1 < path.size(); i++) {
+            rejectUnknownCriticalExtensions(path.get(i), field + "[" + i + "]");
+        }
+        for (int i = 0; i + 1 < path.size(); i++) {
             X509Certificate subject = path.get(i);
             X509Certificate issuer = path.get(i + 1);
             String f = field + "[" + i + "]";
@@ -71,6 +74,31 @@ final class CertificatePathValidator {
                     field + ": leaf key may not make signatures");
         }
         return new ValidatedPath(path, field);
+    }
+
+    /**
+     * Critical extensions this validator understands (RFC 5280 §4.2: a certificate with any other
+     * critical extension must be rejected). TCG DICE extensions (2.23.133.5.4.*) are allowed: the
+     * DICE specifications recommend marking TcbInfo critical, and the FWID check reads it.
+     */
+    private static final java.util.Set<String> UNDERSTOOD_CRITICAL = java.util.Set.of(
+            "2.5.29.15", // keyUsage
+            "2.5.29.19", // basicConstraints
+            "2.5.29.37", // extKeyUsage
+            "2.5.29.17", // subjectAltName
+            "2.5.29.32"); // certificatePolicies (no policy processing: any policy is accepted)
+
+    private static void rejectUnknownCriticalExtensions(X509Certificate c, String field) throws VerificationException {
+        java.util.Set<String> critical = c.getCriticalExtensionOIDs();
+        if (critical == null) {
+            return;
+        }
+        for (String oid : critical) {
+            if (!UNDERSTOOD_CRITICAL.contains(oid) && !oid.startsWith("2.23.133.5.4.")) {
+                throw VerificationException.mismatch(ReasonCode.CERT_CHAIN_INVALID, field + ".critical_extension",
+                        "no unknown critical extension", oid);
+            }
+        }
     }
 
     static boolean isSelfSigned(X509Certificate c) {

@@ -20,17 +20,25 @@ import org.openanolis.attestation.errors.VerificationException;
  *       Architecture §6.1.1) whose {@code [6] fwids} is a SEQUENCE OF {hashAlg, digest}; the FWID
  *       is {@code fwids[0].digest}.</li>
  * </ul>
+ * A leaf that carries the other architecture's OID is read with its own architecture's rule.
  */
 final class DeviceFwid {
     static final int FWID_LENGTH = 48;
     private static final int FWIDS_TAG = 6;
+    private static final String HOPPER_OID = "2.23.133.5.4.1";
+    private static final String BLACKWELL_OID = "2.23.133.5.4.1.1";
 
     private DeviceFwid() {}
 
     /** The leaf's FWID for {@code arch}, or empty when the certificate has no such extension. */
     static Optional<byte[]> fromLeaf(X509Certificate leaf, GpuArchitecture arch, String field)
             throws VerificationException {
+        // The architecture's OID first, then the other one: NVIDIA's Go verifier accepts either OID
+        // and decides the encoding by architecture, not by OID.
         byte[] ext = leaf.getExtensionValue(arch.fwidOid());
+        if (ext == null) {
+            ext = leaf.getExtensionValue(arch == GpuArchitecture.BLACKWELL ? HOPPER_OID : BLACKWELL_OID);
+        }
         if (ext == null) {
             return Optional.empty();
         }

@@ -20,7 +20,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Ecdsa;
 import org.openanolis.attestation.certs.Hex;
@@ -61,7 +60,7 @@ public final class GpuEvidenceVerifier {
 
     private final OcspChecker ocspChecker;
     private final RimVerifier rimVerifier = new RimVerifier();
-    private final Map<String, DeviceIdentityOutcome> deviceChains = new ConcurrentHashMap<>();
+    private final Map<DeviceChainKey, DeviceIdentityOutcome> deviceChains = new ConcurrentHashMap<>();
 
     private GpuEvidenceVerifier(Builder b) {
         this.ocspChecker = new OcspChecker(b.allowCertificateHold, b.ocspMaxAge);
@@ -103,11 +102,18 @@ public final class GpuEvidenceVerifier {
     private record DeviceIdentity(CertificatePathValidator.ValidatedPath path, ECPublicKeyParameters leafKey,
                                   GpuArchitecture architecture, String hwmodel, String ueid, String leafFwidHex) {}
 
-    /** What the devices of one {@link #verifyAll} call share: fetched and checked RIMs. */
+    /** What the devices of one {@link #verifyAll} call share: fetched and checked RIMs, their OCSP answers. */
     private static final class SetMemo {
         final Map<String, Optional<byte[]>> fetched = new HashMap<>();
         final Map<String, RimVerifier.Outcome> checked = new HashMap<>();
+        final Map<List<String>, Map<Integer, MeasurementAppraiser.Golden>> golden = new HashMap<>();
+        final Map<String, RimOcspOutcome> rimOcsp = new HashMap<>();
+        final Map<String, Map<String, Object>> ocspAnswers = new HashMap<>();
     }
+
+    private record RimOcspOutcome(Map<String, Object> claim, VerificationException failure) {}
+
+    private record DeviceChainKey(String chainDigest, String rootFingerprint, String tee, GpuArchitecture declared) {}
 
     private record DeviceIdentityOutcome(DeviceIdentity identity, VerificationException failure) {}
 
@@ -216,7 +222,8 @@ public final class GpuEvidenceVerifier {
         // 6. Device chain revocation (leaf FMC certificate excluded, as NVIDIA's verifiers do).
         Map<String, Object> ocspClaims = new LinkedHashMap<>();
         claims.put("ocsp", ocspClaims);
-        ocspClaims.put("device_chain", ocspChecker.check(id.path(), 1, "device_chain", ocsp, mode, ctx.clock()));
+        ocspClaims.put("device_chain",
+                ocspChecker.check(id.path(), 1, "device_chain", ocsp, mode, ctx.clock(), memo.ocspAnswers));
 
         // 7. RIMs present.
         claims.put("measurement_result", "not_appraised");
@@ -267,8 +274,21 @@ public final class GpuEvidenceVerifier {
                 memo.checked.put(memoKey, o);
             }
             o.path().checkWindows(ctx.clock());
-            ocspClaims.put(kind.claimName() + "_rim_chain",
-                    ocspChecker.check(o.path(), 0, field + "_chain", ocsp, mode, ctx.clock()));
+            // A set asks about each RIM chain once; every device of the set gets the same answer.
+            RimOcspOutcome rimOcsp = memo.rimOcsp.get(memoKey);
+            if (rimOcsp == null) {
+                try {
+                    rimOcsp = new RimOcspOutcome(
+                            ocspChecker.check(o.path(), 0, field + "_chain", ocsp, mode, ctx.clock()), null);
+                } catch (VerificationException ex) {
+                    rimOcsp = new RimOcspOutcome(null, ex);
+                }
+                memo.rimOcsp.put(memoKey, rimOcsp);
+            }
+            if (rimOcsp.failure() != null) {
+                throw rimOcsp.failure();
+            }
+            ocspClaims.put(kind.claimName() + "_rim_chain", rimOcsp.claim());
             if (o.signatureFailure() != null) {
                 throw o.signatureFailure();
             }
@@ -295,7 +315,15 @@ public final class GpuEvidenceVerifier {
         }
 
         // 9. Golden measurements.
-        Map<Integer, MeasurementAppraiser.Golden> merged = MeasurementAppraiser.golden(golden);
+        List<String> goldenKey = new ArrayList<>();
+        for (Map.Entry<RimKind, List<GoldenMeasurement>> g : golden.entrySet()) {
+            goldenKey.add(g.getKey().name() + "/" + ids.get(g.getKey()));
+        }
+        Map<Integer, MeasurementAppraiser.Golden> merged = memo.golden.get(goldenKey);
+        if (merged == null) {
+            merged = MeasurementAppraiser.golden(golden);
+            memo.golden.put(goldenKey, merged);
+        }
         boolean skipNvdec0 = !isSwitch && opaque.nvdec0Status().orElse(-1) == MeasurementAppraiser.NVDEC0_DISABLED;
         MeasurementAppraiser.Appraisal a = MeasurementAppraiser.appraise(merged, report.response(), skipNvdec0);
         claims.put("measurements_compared", a.compared());
@@ -345,7 +373,7 @@ public final class GpuEvidenceVerifier {
     }
 
     private static String enabledDisabled(int v) {
-        return v == 0xAA ? "enabled" : v == 0x55 ? "disabled" : String.format("unknown_0x%02x", v);
+        return v == 0xAA ? "enabled" : v == 0x55 ? "disabled" : "unknown_0x" + Integer.toHexString(v);
     }
 
     private static VerificationException missingOpaque(String name) {
@@ -383,8 +411,8 @@ public final class GpuEvidenceVerifier {
     }
 
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {
-        String key = evidence.chainDigest() + "/" + RootFingerprints.of(root) + "/" + evidence.tee() + "/"
-                + evidence.declaredArchitecture().map(Enum::name).orElse("-");
+        DeviceChainKey key = new DeviceChainKey(evidence.chainDigest(), RootFingerprints.of(root), evidence.tee(),
+                evidence.declaredArchitecture().orElse(null));
         DeviceIdentityOutcome o = deviceChains.get(key);
         if (o == null) {
             try {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
 import org.openanolis.attestation.parsers.rim.GoldenMeasurement;
@@ -26,8 +27,24 @@ final class MeasurementAppraiser {
 
     private MeasurementAppraiser() {}
 
-    /** One golden entry with the RIM it came from. */
-    record Golden(GoldenMeasurement measurement, RimKind source) {}
+    /** One golden entry with the RIM it came from and its alternatives decoded once. */
+    record Golden(GoldenMeasurement measurement, RimKind source, List<byte[]> alternatives) {
+        Golden(GoldenMeasurement measurement, RimKind source) {
+            this(measurement, source, measurement.alternatives().stream().map(Hex::decode).toList());
+        }
+
+        boolean matches(MeasurementBlock block) {
+            if (block.size() != measurement.size()) {
+                return false;
+            }
+            for (byte[] a : alternatives) {
+                if (block.valueEquals(a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /** The outcome: how many golden values were compared and the mismatches (claim-ready maps). */
     record Appraisal(int compared, List<Integer> skipped, List<Map<String, Object>> mismatches) {
@@ -39,6 +56,7 @@ final class MeasurementAppraiser {
 
     static Map<Integer, Golden> golden(Map<RimKind, List<GoldenMeasurement>> rims) throws VerificationException {
         Map<Integer, Golden> out = new TreeMap<>();
+        // Reads only authenticated RIMs; the result is immutable and shared by the devices of a set.
         for (Map.Entry<RimKind, List<GoldenMeasurement>> e : rims.entrySet()) {
             for (GoldenMeasurement g : e.getValue()) {
                 if (!g.active()) {
@@ -52,7 +70,7 @@ final class MeasurementAppraiser {
                 }
             }
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     static Appraisal appraise(Map<Integer, Golden> golden, SpdmMeasurementResponse runtime, boolean skipNvdec0) {
@@ -68,7 +86,7 @@ final class MeasurementAppraiser {
             compared++;
             GoldenMeasurement g = e.getValue().measurement();
             MeasurementBlock block = runtime.block(index + 1).orElse(null);
-            boolean ok = block != null && block.size() == g.size() && g.alternatives().contains(block.hex());
+            boolean ok = block != null && e.getValue().matches(block);
             if (!ok) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("index", index);

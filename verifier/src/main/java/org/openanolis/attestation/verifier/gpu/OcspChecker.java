@@ -78,6 +78,16 @@ final class OcspChecker {
      */
     Map<String, Object> check(CertificatePathValidator.ValidatedPath path, int start, String chainName,
                               OcspSource source, OcspMode mode, Clock clock) throws VerificationException {
+        return check(path, start, chainName, source, mode, clock, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above, sharing answers through {@code answered} (issuer name + serial → the certificate's
+     * claim): the devices of one set ask about their common intermediates once.
+     */
+    Map<String, Object> check(CertificatePathValidator.ValidatedPath path, int start, String chainName,
+                              OcspSource source, OcspMode mode, Clock clock, Map<String, Map<String, Object>> answered)
+            throws VerificationException {
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("mode", mode.claim());
         List<X509Certificate> certs = path.certificates();
@@ -89,7 +99,13 @@ final class OcspChecker {
         String worst = "good";
         for (int i = start; i + 1 < certs.size(); i++) {
             String field = "ocsp." + chainName + "[" + i + "]";
-            Map<String, Object> one = checkOne(certs, i, field, source, mode, clock);
+            X509Certificate subject = certs.get(i);
+            String key = subject.getIssuerX500Principal().getName() + "/" + subject.getSerialNumber().toString(16);
+            Map<String, Object> one = answered.get(key);
+            if (one == null) {
+                one = java.util.Collections.unmodifiableMap(checkOne(certs, i, field, source, mode, clock));
+                answered.put(key, one);
+            }
             details.add(one);
             worst = worse(worst, (String) one.get("status"));
         }

@@ -1,7 +1,6 @@
 package org.openanolis.attestation.verifier.gpu;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

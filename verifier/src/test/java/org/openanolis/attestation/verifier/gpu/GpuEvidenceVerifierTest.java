@@ -94,6 +94,17 @@ class GpuEvidenceVerifierTest {
     }
 
     @Test
+    void fwidUnderTheOtherArchitecturesOidIsReadByArchitecture() {
+        for (SimulatedArch arch : List.of(SimulatedArch.HOPPER, SimulatedArch.BLACKWELL)) {
+            String other = arch == SimulatedArch.HOPPER ? "2.23.133.5.4.1.1" : "2.23.133.5.4.1";
+            SimulatedNvidiaDevice d = SimulatedNvidiaDevice.builder(arch).fwidOid(other).build(PKI);
+            byte[] n = nonce();
+            GpuDeviceResult r = run(d, d.report(n), n, rims(d));
+            assertTrue(r.passed(), () -> arch + ": " + r.failure().get().getMessage());
+        }
+    }
+
+    @Test
     void switchPasses() {
         SimulatedNvidiaDevice sw = SimulatedNvidiaDevice.builder(SimulatedArch.LS10).build(PKI);
         byte[] n = nonce();
@@ -396,6 +407,26 @@ class GpuEvidenceVerifierTest {
         nine.add(set.get(0));
         assertThrows(IllegalArgumentException.class, () -> verifier.verifyAll(nine, n, new StaticRimSource(r),
                 OcspSource.none(), OcspMode.OFF, CTX));
+    }
+
+    @Test
+    void simulatedHgxBoardVerifies() throws VerificationException {
+        org.openanolis.attestation.simulator.gpu.SimulatedHgxBoard board =
+                org.openanolis.attestation.simulator.gpu.SimulatedHgxBoard.create(PKI, RIM_SIGNER, 8, 4);
+        byte[] n = nonce();
+        List<GpuEvidence> set = new ArrayList<>();
+        for (var e : board.evidence(n)) {
+            set.add(GpuEvidence.fromPem(e.tee(), null, e.report(), e.certificateChainPem()));
+        }
+        Map<RimKind, byte[]> r = new EnumMap<>(RimKind.class);
+        r.put(RimKind.DRIVER, board.driverRim());
+        r.put(RimKind.VBIOS, board.vbiosRim());
+        r.put(RimKind.SWITCH_BIOS, board.switchBiosRim());
+        List<GpuDeviceResult> results = verifier.verifyAll(set, n, new StaticRimSource(r), OcspSource.none(),
+                OcspMode.OFF, CTX);
+        assertEquals(12, results.size());
+        assertTrue(results.stream().allMatch(GpuDeviceResult::passed));
+        assertEquals("ppcie", results.get(0).claims().get("gpu_mode"));
     }
 
     @Test

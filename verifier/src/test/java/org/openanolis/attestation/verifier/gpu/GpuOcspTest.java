@@ -85,6 +85,22 @@ class GpuOcspTest {
     }
 
     @Test
+    void aSetAsksAboutItsSharedRimChainsOnce() {
+        SimulatedNvidiaDevice.Builder b = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER);
+        GPU.measurements().forEach(b::measurement);
+        SimulatedNvidiaDevice second = b.build(PKI);
+        responder.addIssuers(PKI, second.credentials().chain());
+        byte[] n = nonce();
+        List<GpuDeviceResult> results = GpuEvidenceVerifier.builder().build().verifyAll(
+                List.of(evidence(GPU, GPU.report(n)), evidence(second, second.report(n))), n,
+                new StaticRimSource(RIMS), source, OcspMode.REQUIRED, CTX);
+        assertTrue(results.stream().allMatch(GpuDeviceResult::passed));
+        // BROM x2, provisioner ICA and identity CA once, each RIM chain (L4, L3, CA) once
+        assertEquals(2 + 1 + 1 + 3 + 3, responder.requestCount());
+        assertEquals(chain(results.get(0), "driver_rim_chain"), chain(results.get(1), "driver_rim_chain"));
+    }
+
+    @Test
     void revokedDeviceCertificateIsCertRevoked() {
         X509Certificate brom = GPU.credentials().chain().get(1);
         responder.setStatus(brom.getSerialNumber(), new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)),

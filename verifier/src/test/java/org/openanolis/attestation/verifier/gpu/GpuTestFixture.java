@@ -34,10 +34,22 @@ final class GpuTestFixture {
     static TrustAnchors anchors(NvidiaTestPki pki) {
         try {
             Path dir = Files.createTempDirectory("gpu-anchors");
-            pki.writeTrustAnchors(dir);
-            return TrustAnchors.fromDirectory(dir);
+            try {
+                pki.writeTrustAnchors(dir);
+                return TrustAnchors.fromDirectory(dir); // read into memory; the files can go
+            } finally {
+                deleteTree(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
