@@ -31,7 +31,10 @@ public final class Main {
 
     private static final String USAGE = String.join("\n",
             "usage: verifier verify <bundle-dir> [--at <RFC 3339 instant>] [--trust-anchors <dir>] [--json]",
+            "       verifier serve [--config <file.json>]",
             "",
+            "  serve    run the attestation service (port 8080, state under ./data unless configured;",
+            "           every config key can be set as ATTESTATION_<KEY>, see docs/configuration.md)",
             "  verify   verify an attestation bundle offline (shared/design/bundle-format.md)",
             "           --at             judge at this instant instead of the manifest's verify_at",
             "           --trust-anchors  use the vendor roots in <dir> instead of the built-in ones",
@@ -56,6 +59,8 @@ public final class Main {
             switch (command) {
                 case "verify":
                     return verify(rest, out, clock);
+                case "serve":
+                    return serve(rest, out, err);
                 default:
                     err.println("unknown command: " + command);
                     err.println(USAGE);
@@ -103,6 +108,45 @@ public final class Main {
             printSummary(result, out);
         }
         return result.pass() ? EXIT_PASS : EXIT_FAIL;
+    }
+
+    private static int serve(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        Path config = null;
+        for (int i = 0; i < args.size(); i++) {
+            if ("--config".equals(args.get(i))) {
+                config = Path.of(value(args, ++i, "--config"));
+            } else {
+                throw new UsageException("unexpected argument: " + args.get(i));
+            }
+        }
+        try {
+            org.openanolis.attestation.verifier.service.ServiceConfig c =
+                    org.openanolis.attestation.verifier.service.ServiceConfig.load(config, System.getenv());
+            Clock clock = Clock.systemUTC();
+            org.openanolis.attestation.verifier.service.LiveEngines engines =
+                    new org.openanolis.attestation.verifier.service.LiveEngines(c, clock);
+            org.openanolis.attestation.verifier.service.ServiceLauncher.Running running =
+                    org.openanolis.attestation.verifier.service.ServiceLauncher.start(c, clock,
+                            anchors -> engines.verifiers(),
+                            org.openanolis.attestation.verifier.attest.AttestationRecorder.NONE, engines::status);
+            out.println("attestation verifier " + org.openanolis.attestation.verifier.service.ServiceLauncher.version()
+                    + " listening on " + c.host + ":" + running.port() + " (data in " + c.dataPath().toAbsolutePath() + ")");
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                running.close().toCompletionStage().toCompletableFuture().join();
+                stopped.countDown();
+            }));
+            stopped.await();
+            return EXIT_PASS;
+        } catch (org.openanolis.attestation.verifier.service.ServiceConfig.ConfigException e) {
+            throw new UsageException("configuration: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_PASS;
+        } catch (Exception e) {
+            err.println("error: the service could not start: " + e);
+            return EXIT_USAGE;
+        }
     }
 
     private static String value(List<String> args, int i, String flag) throws UsageException {

@@ -31,6 +31,9 @@ import org.openanolis.attestation.errors.VerificationException;
  *       after a restart before going upstream.</li>
  * </ul>
  *
+ * <p>The {@code executor} runs upstream loads; it must not be the pool whose threads call
+ * {@link #get} (a full pool waiting on loads queued behind it would deadlock).
+ *
  * @param <K> the key (e.g. FMSPC and CA type)
  */
 public final class CollateralCache<K> {

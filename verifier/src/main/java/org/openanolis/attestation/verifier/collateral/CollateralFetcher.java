@@ -17,9 +17,10 @@ import org.openanolis.attestation.errors.VerificationException;
 
 /**
  * Fetches collateral over HTTP from an ordered list of base URLs (Intel PCS then PCCS mirrors, a
- * KDS, a RIM service), failing over on connection errors, time-outs and 5xx. A 404 from a base is
- * final ("the vendor does not have it": {@link ReasonCode#COLLATERAL_MISSING}); a 429 is honoured
- * by moving to the next base and reporting the largest {@code Retry-After} if every base refuses.
+ * KDS, a RIM service), failing over on connection errors, time-outs, 404 (a PCCS mirror may lack
+ * what PCS has) and 5xx. When every base answered 404 the item does not exist
+ * ({@link ReasonCode#COLLATERAL_MISSING}); otherwise {@link Unavailable} carries the largest
+ * {@code Retry-After} a throttling (429/503) upstream asked for.
  * Blocking: call it from a worker thread.
  */
 public final class CollateralFetcher {
@@ -76,6 +77,7 @@ public final class CollateralFetcher {
             throws VerificationException {
         List<String> failures = new ArrayList<>();
         Duration retryAfter = null;
+        int notFound = 0;
         for (URI base : bases) {
             URI uri = URI.create(stripSlash(base.toString()) + pathAndQuery);
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
@@ -104,7 +106,7 @@ public final class CollateralFetcher {
                 return new Response(uri, r.body(), headers);
             }
             if (status == 404) {
-                throw new VerificationException(ReasonCode.COLLATERAL_MISSING, field, uri + " answered 404");
+                notFound++;
             }
             if (status == 429 || status == 503) {
                 Duration ra = parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null));
@@ -113,6 +115,9 @@ public final class CollateralFetcher {
                 }
             }
             failures.add(uri + ": HTTP " + status);
+        }
+        if (notFound == bases.size()) {
+            throw new VerificationException(ReasonCode.COLLATERAL_MISSING, field, "not found at any source: " + failures);
         }
         throw new Unavailable(field, "no collateral source answered: " + failures, retryAfter);
     }

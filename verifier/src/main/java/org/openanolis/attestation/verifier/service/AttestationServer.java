@@ -84,6 +84,9 @@ public final class AttestationServer extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4").end(metrics.scrape()));
         router.get("/v1/status").handler(ctx -> ctx.json(status.get()));
+        RateLimiter limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst, System::nanoTime);
+        router.route("/v1/nonce").handler(ctx -> limit(ctx, limiter));
+        router.route("/v1/attest").handler(ctx -> limit(ctx, limiter));
         router.get("/v1/nonce").handler(this::nonce);
         router.post("/v1/attest").handler(this::attest);
         router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
@@ -112,6 +115,16 @@ public final class AttestationServer extends VerticleBase {
     public Future<?> stop() {
         Future<?> closing = server == null ? Future.succeededFuture() : server.shutdown();
         return closing.eventually(() -> workers == null ? Future.succeededFuture() : workers.close());
+    }
+
+    private static void limit(RoutingContext ctx, RateLimiter limiter) {
+        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        if (limiter.tryAcquire(client)) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("Retry-After", Long.toString(limiter.retryAfterSeconds()));
+        Problem.send(ctx, 429, "Too many requests", "per-client rate limit exceeded", null, null);
     }
 
     private void discovery(RoutingContext ctx) {

@@ -46,9 +46,19 @@ public final class ServiceConfig {
     public String trustAnchorsDir;
     /** Intel PCS / PCCS base URLs in order of preference. */
     public List<String> intelPcsUrls = new ArrayList<>(List.of("https://api.trustedservices.intel.com"));
+    /** Where the Intel SGX root CA CRL is published. */
+    public String intelRootCaCrlUrl = "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der";
+    /** Time limit of one upstream collateral request. */
+    public int collateralTimeoutMs = 10_000;
+    /** How often cached collateral is refreshed ahead of its expiry. */
+    public int collateralRefreshSeconds = 3600;
     public String amdKdsUrl = "https://kdsintf.amd.com";
     public String nvidiaRimUrl = "https://rim.attestation.nvidia.com";
     public String nvidiaOcspUrl = "https://ocsp.ndis.nvidia.com";
+    /** Per-client (source address) limit on /v1/attest and /v1/nonce, requests per second; 0 = off. */
+    public int rateLimitPerSecond = 100;
+    /** Burst size of the per-client limit. */
+    public int rateLimitBurst = 200;
     /** OCSP for GPU chains: {@code required}, {@code best-effort} or {@code off}. */
     public String ocspMode = "best-effort";
 
@@ -104,12 +114,15 @@ public final class ServiceConfig {
         require(nonceLifetimeSeconds >= 10 && nonceLifetimeSeconds <= 3600, "nonce_lifetime_seconds must be 10..3600");
         require(bodyLimitBytes >= 4096 && bodyLimitBytes <= 64 * 1024 * 1024, "body_limit_bytes must be 4096..67108864");
         require(requestTimeoutMs >= 100, "request_timeout_ms must be at least 100");
+        require(rateLimitPerSecond >= 0 && rateLimitBurst >= 1, "rate_limit_per_second must be >= 0 and rate_limit_burst >= 1");
         require(workerPoolSize >= 0 && workerPoolSize <= 256, "worker_pool_size must be 0..256");
         require(dataDir != null && !dataDir.isBlank(), "data_dir must be set");
         require(issuer != null && (issuer.startsWith("https://") || issuer.startsWith("http://")), "issuer must be an http(s) URL");
         require(List.of("required", "best-effort", "off").contains(ocspMode), "ocsp_mode must be required, best-effort or off");
         require((tlsCertPath == null) == (tlsKeyPath == null), "tls_cert_path and tls_key_path go together");
         require(nonceKeyHex == null || nonceKeyHex.matches("([0-9a-fA-F]{2}){32,}"), "nonce_key_hex must be at least 32 hex bytes");
+        require(collateralTimeoutMs >= 100, "collateral_timeout_ms must be at least 100");
+        require(collateralRefreshSeconds >= 10, "collateral_refresh_seconds must be at least 10");
         require(intelPcsUrls != null && !intelPcsUrls.isEmpty(), "intel_pcs_urls must list at least one URL");
     }
 

@@ -51,6 +51,17 @@ public final class ServiceLauncher {
     public static Running start(ServiceConfig config, Clock clock,
                                 Function<TrustAnchors, EvidenceVerifiers> verifiers,
                                 AttestationRecorder recorder) throws Exception {
+        return start(config, clock, verifiers, recorder, java.util.Map::of);
+    }
+
+    /**
+     * Starts the service; {@code collateralStatus} feeds {@code GET /v1/status}.
+     */
+    public static Running start(ServiceConfig config, Clock clock,
+                                Function<TrustAnchors, EvidenceVerifiers> verifiers,
+                                AttestationRecorder recorder,
+                                java.util.function.Supplier<java.util.Map<String, Object>> collateralStatus)
+            throws Exception {
         Path data = config.dataPath();
         Files.createDirectories(data);
         TrustAnchors anchors = config.trustAnchorsDir == null ? TrustAnchors.builtIn()
@@ -64,7 +75,9 @@ public final class ServiceLauncher {
         AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), () -> appraiser,
                 issuer, recorder, () -> new VerificationContext(clock, anchors));
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
-                () -> new JsonObject().put("trust_anchors", anchors.origin()));
+                () -> new JsonObject().put("trust_anchors", anchors.origin())
+                        .put("version", version())
+                        .put("collateral", new JsonObject(collateralStatus.get())));
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(server).await();

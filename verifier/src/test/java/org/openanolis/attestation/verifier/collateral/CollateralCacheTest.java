@@ -25,7 +25,9 @@ import org.openanolis.attestation.certs.MutableClock;
 
 class CollateralCacheTest {
     private static final String PATH = "/sgx/certification/v4/tcb?fmspc=00a067110000";
+    /** Callers run here; the cache loads on its own pool (sharing one would deadlock when full). */
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private final ExecutorService loaders = Executors.newCachedThreadPool();
     private FakeUpstream primary;
     private FakeUpstream mirror;
 
@@ -40,6 +42,7 @@ class CollateralCacheTest {
         primary.close();
         mirror.close();
         pool.shutdownNow();
+        loaders.shutdownNow();
     }
 
     private static byte[] bytes(String s) {
@@ -51,7 +54,7 @@ class CollateralCacheTest {
         return new CollateralCache<>("tcb_info", key -> {
             CollateralFetcher.Response r = f.get(key, "tcb_info");
             return new CollateralCache.Item(r.body(), r.headers(), clock.instant(), validUntil);
-        }, store, clock, Duration.ofHours(1), 1000, pool);
+        }, store, clock, Duration.ofHours(1), 1000, loaders);
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, Answer> prefixes = new ConcurrentHashMap<>();
 
     public FakeUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -54,6 +55,17 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Answers every request whose path and query start with {@code prefix} (exact paths win). */
+    public FakeUpstream onPrefix(String prefix, Answer answer) {
+        prefixes.put(prefix, answer);
+        return this;
+    }
+
+    /** Every path and query requested so far. */
+    public java.util.Set<String> requested() {
+        return hits.keySet();
+    }
+
     public int hits(String pathAndQuery) {
         AtomicInteger n = hits.get(pathAndQuery);
         return n == null ? 0 : n.get();
@@ -64,7 +76,11 @@ public final class FakeUpstream implements AutoCloseable {
                 + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
         hits.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         ex.getRequestBody().readAllBytes();
-        Answer a = answers.getOrDefault(key, Answer.status(404, Map.of()));
+        Answer a = answers.get(key);
+        if (a == null) {
+            a = prefixes.entrySet().stream().filter(e -> key.startsWith(e.getKey())).map(Map.Entry::getValue)
+                    .findFirst().orElse(Answer.status(404, Map.of()));
+        }
         if (a.delayMillis() > 0) {
             try {
                 Thread.sleep(a.delayMillis());

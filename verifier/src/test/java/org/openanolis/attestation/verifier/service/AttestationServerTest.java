@@ -76,6 +76,7 @@ class AttestationServerTest {
         c.host = "127.0.0.1";
         c.dataDir = data.toString();
         c.bodyLimitBytes = 64 * 1024;
+        c.rateLimitPerSecond = 0;
         running = ServiceLauncher.start(c, Clock.systemUTC(), a -> new EchoVerifiers(), AttestationRecorder.NONE);
         base = "http://127.0.0.1:" + running.port();
     }
@@ -205,6 +206,28 @@ class AttestationServerTest {
         r = post("/v1/attest", shortQuote.toString());
         assertEquals(400, r.statusCode());
         assertEquals("MALFORMED_EVIDENCE", JSON.readTree(r.body()).get("code").asText());
+    }
+
+    @Test
+    void floodingClientGets429(@TempDir Path other) throws Exception {
+        ServiceConfig c = ServiceConfig.load(null, Map.of("ATTESTATION_RATE_LIMIT_PER_SECOND", "1",
+                "ATTESTATION_RATE_LIMIT_BURST", "5", "ATTESTATION_PORT", "1", "ATTESTATION_DATA_DIR", other.toString()));
+        c.port = 0;
+        c.host = "127.0.0.1";
+        ServiceLauncher.Running limited1 = ServiceLauncher.start(c, Clock.systemUTC(), a -> new EchoVerifiers(),
+                AttestationRecorder.NONE);
+        int limited = 0;
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + limited1.port() + "/v1/nonce")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 429) {
+                limited++;
+                assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            }
+        }
+        limited1.close().await();
+        assertTrue(limited >= 14, "limited " + limited);
     }
 
     @Test

@@ -1,0 +1,124 @@
+package org.openanolis.attestation.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP load generator for {@code POST /v1/attest} with pre-built request bodies (evidence is
+ * signed before the run, so the generator spends its CPU on HTTP only). Two modes:
+ * <ul>
+ *   <li>closed loop: {@code connections} requests in flight until all bodies are sent (maximum
+ *       throughput);</li>
+ *   <li>open loop: requests started at a fixed {@code rate} per second regardless of answers, so
+ *       latency includes queueing (the honest p99 at an offered load).</li>
+ * </ul>
+ * Latencies are measured from the scheduled start in open-loop mode (no coordinated omission).
+ */
+public final class LoadGenerator {
+    /** What one run measured. */
+    public record Result(int sent, int ok, int failed, double seconds, double throughput,
+                         double p50Millis, double p99Millis, double maxMillis) {
+        @Override
+        public String toString() {
+            return String.format("sent=%d ok=%d failed=%d time=%.2fs throughput=%.0f/s p50=%.1fms p99=%.1fms max=%.1fms",
+                    sent, ok, failed, seconds, throughput, p50Millis, p99Millis, maxMillis);
+        }
+    }
+
+    private LoadGenerator() {}
+
+    /**
+     * Sends every body once.
+     *
+     * @param rate 0 for closed loop, otherwise requests started per second
+     */
+    public static Result run(String host, int port, List<Buffer> bodies, int connections, double rate)
+            throws InterruptedException {
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
+                    .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            int n = bodies.size();
+            long[] latencies = new long[n];
+            AtomicInteger ok = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(n);
+            long t0 = System.nanoTime();
+            AtomicLong end = new AtomicLong();
+            Runnable[] sendNext = new Runnable[1];
+            java.util.function.IntConsumer send = i -> {
+                long scheduled = rate > 0 ? t0 + (long) (i * 1e9 / rate) : System.nanoTime();
+                client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/attest")
+                                .putHeader("Content-Type", "application/json"))
+                        .compose(req -> req.send(bodies.get(i)))
+                        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                        .onComplete(ar -> {
+                            latencies[i] = System.nanoTime() - scheduled;
+                            if (ar.succeeded() && ar.result() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                            end.set(System.nanoTime());
+                            done.countDown();
+                            if (rate <= 0) {
+                                sendNext[0].run();
+                            }
+                        });
+            };
+            sendNext[0] = () -> {
+                int i = next.getAndIncrement();
+                if (i < n) {
+                    send.accept(i);
+                }
+            };
+            if (rate <= 0) {
+                for (int c = 0; c < Math.min(connections, n); c++) {
+                    vertx.runOnContext(v -> sendNext[0].run());
+                }
+            } else {
+                long periodNanos = (long) (1e9 / rate);
+                long timer = vertx.setPeriodic(1, id -> {
+                    long due = (System.nanoTime() - t0) / Math.max(1, periodNanos) + 1;
+                    while (next.get() < Math.min(due, n)) {
+                        send.accept(next.getAndIncrement());
+                    }
+                });
+                done.await(10, TimeUnit.MINUTES);
+                vertx.cancelTimer(timer);
+            }
+            done.await(10, TimeUnit.MINUTES);
+            double seconds = (end.get() - t0) / 1e9;
+            long[] sorted = Arrays.copyOf(latencies, n);
+            Arrays.sort(sorted);
+            return new Result(n, ok.get(), failed.get(), seconds, ok.get() / seconds,
+                    sorted[(int) (n * 0.50)] / 1e6, sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6, sorted[n - 1] / 1e6);
+        } finally {
+            Future<Void> f = vertx.close();
+            f.toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    /** Splits a list into chunks (helper for warm-up then measurement). */
+    public static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            out.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,34 @@
+package org.openanolis.attestation.policies;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which version of a reference-value set an appraisal saw, or why it saw none ({@code state}
+ * {@code missing}: no active version; {@code not_valid}: outside its validity window).
+ */
+public record ReferenceSetUse(String name, int version, String contentHash, String state) {
+    /** The set was offered to the policy. */
+    public static final String USED = "used";
+    /** No active version of the set exists. */
+    public static final String MISSING = "missing";
+    /** The active version is outside its validity window at the appraisal instant. */
+    public static final String NOT_VALID = "not_valid";
+
+    public ReferenceSetUse {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(state, "state");
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("state", state);
+        if (contentHash != null) {
+            m.put("version", version);
+            m.put("hash", contentHash);
+        }
+        return m;
+    }
+}

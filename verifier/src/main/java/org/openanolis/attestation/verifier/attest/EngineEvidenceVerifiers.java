@@ -1,0 +1,86 @@
+package org.openanolis.attestation.verifier.attest;
+
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import org.openanolis.attestation.certs.Certificates;
+import org.openanolis.attestation.verifier.snp.SnpCollateral;
+import org.openanolis.attestation.verifier.snp.SnpCollateralSource;
+import org.openanolis.attestation.verifier.snp.SnpReportVerifier;
+import org.openanolis.attestation.errors.ReasonCode;
+import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.parsers.tdx.TeeType;
+import org.openanolis.attestation.verifier.VerificationContext;
+import org.openanolis.attestation.verifier.VerifiedEvidence;
+import org.openanolis.attestation.verifier.gpu.GpuDeviceResult;
+import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
+import org.openanolis.attestation.verifier.gpu.OcspMode;
+import org.openanolis.attestation.verifier.gpu.OcspSource;
+import org.openanolis.attestation.verifier.gpu.RimSource;
+import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
+import org.openanolis.attestation.verifier.tdx.TdxQuoteVerifier;
+
+/**
+ * The real engines behind the service: TDX/SGX quotes with Intel collateral from a
+ * {@link TdxCollateralSource}, SNP reports, and NVIDIA GPU/NVSwitch evidence with RIMs and OCSP.
+ * The engines keep their verified-collateral and key caches across requests.
+ */
+public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
+    private final TdxQuoteVerifier tdx = new TdxQuoteVerifier();
+    private final TdxCollateralSource intel;
+    private final SnpReportVerifier snp = new SnpReportVerifier();
+    private final SnpCollateralSource amd;
+    private final GpuEvidenceVerifier gpu;
+    private final RimSource rims;
+    private final OcspSource ocsp;
+    private final OcspMode ocspMode;
+
+    public EngineEvidenceVerifiers(TdxCollateralSource intel, SnpCollateralSource amd, GpuEvidenceVerifier gpu,
+                                   RimSource rims, OcspSource ocsp, OcspMode ocspMode) {
+        this.intel = intel;
+        this.amd = amd;
+        this.gpu = gpu;
+        this.rims = rims;
+        this.ocsp = ocsp;
+        this.ocspMode = ocspMode;
+    }
+
+    @Override
+    public VerifiedEvidence verifyCpu(CpuEvidence e, VerificationContext ctx) throws VerificationException {
+        return switch (e.tee()) {
+            case "tdx" -> tdx.verify(e.evidence(), TeeType.TDX, intel, ctx);
+            case "sgx" -> tdx.verify(e.evidence(), TeeType.SGX, intel, ctx);
+            case "snp" -> snp.verify(e.evidence(), snpCollateral(e), ctx);
+            default -> throw new VerificationException(ReasonCode.MALFORMED_EVIDENCE, "cpu.tee",
+                    "no verifier for cpu tee " + e.tee());
+        };
+    }
+
+    /** The VEK (and ASK/ASVK) the request carries, else the configured source (AMD KDS). */
+    private SnpCollateralSource snpCollateral(CpuEvidence e) throws VerificationException {
+        byte[] vek = e.certificates().get("vek");
+        if (vek == null) {
+            return amd;
+        }
+        X509Certificate cert = Certificates.parseCertificate(vek, ReasonCode.COLLATERAL_INVALID, "cpu.vek");
+        byte[] inter = e.certificates().containsKey("ask") ? e.certificates().get("ask") : e.certificates().get("asvk");
+        Optional<X509Certificate> intermediate = inter == null ? Optional.empty()
+                : Optional.of(Certificates.parseCertificate(inter, ReasonCode.COLLATERAL_INVALID, "cpu.ask"));
+        SnpCollateral c = new SnpCollateral(cert, intermediate, Optional.empty(), Optional.empty());
+        return request -> c;
+    }
+
+    @Override
+    public VerifiedEvidence verifyGpu(GpuEvidence e, byte[] expectedNonce, VerificationContext ctx)
+            throws VerificationException {
+        org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
+                org.openanolis.attestation.verifier.gpu.GpuEvidence.fromPem(e.tee(), null, e.report(), e.certChainPem());
+        GpuDeviceResult r = gpu.verify(ev, expectedNonce, rims, ocsp, ocspMode, ctx);
+        return r.orThrow();
+    }
+
+    /** Names of the parts, for {@code /v1/status}. */
+    public Map<String, Object> describe() {
+        return Map.of("ocsp_mode", ocspMode.claim());
+    }
+}

@@ -1,0 +1,53 @@
+package org.openanolis.attestation.verifier.gpu;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A live OCSP responder reached over HTTP POST ({@code application/ocsp-request}, RFC 6960
+ * appendix A.1). Its answers echo the request, so their nonce is checked. The URL is configured,
+ * never taken from the certificate (NVIDIA's certificates name no AIA responder).
+ */
+public final class HttpOcspSource implements OcspSource {
+    /** Largest response accepted. */
+    private static final int MAX_RESPONSE = 64 * 1024;
+    private final URI responder;
+    private final Duration timeout;
+    private final HttpClient client;
+
+    public HttpOcspSource(URI responder, Duration timeout) {
+        this.responder = Objects.requireNonNull(responder, "responder");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public Optional<Answer> fetch(Query query) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(responder)
+                .timeout(timeout)
+                .header("Content-Type", "application/ocsp-request")
+                .header("Accept", "application/ocsp-response")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(query.requestDer()))
+                .build();
+        HttpResponse<byte[]> resp;
+        try {
+            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + responder, e);
+        }
+        if (resp.statusCode() != 200) {
+            throw new IOException("OCSP responder " + responder + " answered HTTP " + resp.statusCode());
+        }
+        if (resp.body().length > MAX_RESPONSE) {
+            throw new IOException("OCSP response larger than " + MAX_RESPONSE + " bytes");
+        }
+        return Optional.of(new Answer(resp.body(), true));
+    }
+}

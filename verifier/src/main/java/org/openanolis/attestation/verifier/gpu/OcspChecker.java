@@ -1,0 +1,332 @@
+package org.openanolis.attestation.verifier.gpu;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.openanolis.attestation.certs.Certificates;
+import org.openanolis.attestation.certs.CryptoProviders;
+import org.openanolis.attestation.errors.ReasonCode;
+import org.openanolis.attestation.errors.VerificationException;
+
+/**
+ * OCSP for a validated chain ({@code gpu-verification.md} §4). For each certificate from
+ * {@code start} to the one below the root: build a request (SHA-1 CertID, 32-byte nonce), ask the
+ * {@link OcspSource}, and check the answer: {@code successful} status; signed by the issuing CA or
+ * by a responder certificate with the OCSP-signing purpose that a CA of the validated path issued
+ * (nvtrust accepts responder certificates chaining to any CA above the subject; so do we), valid
+ * now; a single response for exactly this certificate; {@code thisUpdate} not in the future (5
+ * minutes skew) and {@code nextUpdate} not past (or, without one, {@code thisUpdate} within the
+ * maximum age); the nonce echoed when the answer is live. {@code revoked} fails with
+ * {@code CERT_REVOKED} unless the reason is {@code certificateHold} and holds are allowed;
+ * {@code unknown} fails with {@code CERT_CHAIN_INVALID} (the CA does not vouch for the serial).
+ */
+final class OcspChecker {
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int CERTIFICATE_HOLD = CRLReason.certificateHold;
+
+    private final boolean allowCertificateHold;
+    private final Duration maxAgeWithoutNextUpdate;
+    private final DigestCalculatorProvider digests;
+
+    OcspChecker(boolean allowCertificateHold, Duration maxAgeWithoutNextUpdate) {
+        this.allowCertificateHold = allowCertificateHold;
+        this.maxAgeWithoutNextUpdate = maxAgeWithoutNextUpdate;
+        try {
+            this.digests = new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Checks {@code path[start .. size-2]} and returns the chain's claim
+     * ({@code mode}, {@code status}, per-certificate details).
+     */
+    Map<String, Object> check(CertificatePathValidator.ValidatedPath path, int start, String chainName,
+                              OcspSource source, OcspMode mode, Clock clock) throws VerificationException {
+        return check(path, start, chainName, source, mode, clock, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above, sharing answers through {@code answered} (issuer name + serial → the certificate's
+     * claim): the devices of one set ask about their common intermediates once.
+     */
+    Map<String, Object> check(CertificatePathValidator.ValidatedPath path, int start, String chainName,
+                              OcspSource source, OcspMode mode, Clock clock, Map<String, Map<String, Object>> answered)
+            throws VerificationException {
+        Map<String, Object> claim = new LinkedHashMap<>();
+        claim.put("mode", mode.claim());
+        List<X509Certificate> certs = path.certificates();
+        if (mode == OcspMode.OFF) {
+            claim.put("status", "not_checked");
+            return claim;
+        }
+        List<Object> details = new ArrayList<>();
+        String worst = "good";
+        for (int i = start; i + 1 < certs.size(); i++) {
+            String field = "ocsp." + chainName + "[" + i + "]";
+            X509Certificate subject = certs.get(i);
+            String key = subject.getIssuerX500Principal().getName() + "/" + subject.getSerialNumber().toString(16);
+            Map<String, Object> one = answered.get(key);
+            if (one == null) {
+                one = java.util.Collections.unmodifiableMap(checkOne(certs, i, field, source, mode, clock));
+                answered.put(key, one);
+            }
+            details.add(one);
+            worst = worse(worst, (String) one.get("status"));
+        }
+        claim.put("status", worst);
+        claim.put("certificates", details);
+        return claim;
+    }
+
+    private static String worse(String a, String b) {
+        return rank(b) > rank(a) ? b : a;
+    }
+
+    private static int rank(String s) {
+        switch (s) {
+            case "good": return 0;
+            case "unavailable": return 1;
+            case "revoked": return 2;
+            default: return 3;
+        }
+    }
+
+    private Map<String, Object> checkOne(List<X509Certificate> certs, int i, String field, OcspSource source,
+                                         OcspMode mode, Clock clock) throws VerificationException {
+        X509Certificate subject = certs.get(i);
+        X509Certificate issuer = certs.get(i + 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("serial", subject.getSerialNumber().toString(16));
+        byte[] nonce = new byte[32];
+        RANDOM.nextBytes(nonce);
+        CertificateID id;
+        byte[] requestDer;
+        Extension nonceExt;
+        try {
+            id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
+                    subject.getSerialNumber());
+            nonceExt = new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                    new DEROctetString(new DEROctetString(nonce).getEncoded()));
+            OCSPReq req = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(nonceExt)).build();
+            requestDer = req.getEncoded();
+        } catch (OCSPException | OperatorCreationException | CertificateEncodingException | IOException e) {
+            throw new IllegalStateException("cannot build an OCSP request", e);
+        }
+        Optional<OcspSource.Answer> answer;
+        try {
+            answer = source.fetch(new OcspSource.Query(subject, issuer, requestDer));
+        } catch (IOException e) {
+            return unavailable(out, mode, field, "responder unreachable: " + e.getMessage(), ReasonCode.COLLATERAL_MISSING);
+        }
+        if (answer.isEmpty()) {
+            return unavailable(out, mode, field, "no OCSP response", ReasonCode.COLLATERAL_MISSING);
+        }
+        try {
+            return judge(answer.get(), certs, i, id, nonceExt, field, clock, out);
+        } catch (VerificationException e) {
+            if (mode == OcspMode.BEST_EFFORT && e.code() != ReasonCode.CERT_REVOKED
+                    && e.code() != ReasonCode.CERT_CHAIN_INVALID) {
+                return unavailable(out, mode, field, e.getMessage(), e.code());
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> unavailable(Map<String, Object> out, OcspMode mode, String field, String why,
+                                                   ReasonCode code) throws VerificationException {
+        if (mode == OcspMode.REQUIRED) {
+            throw new VerificationException(code, field, field + ": " + why);
+        }
+        out.put("status", "unavailable");
+        out.put("detail", why);
+        return out;
+    }
+
+    private Map<String, Object> judge(OcspSource.Answer answer, List<X509Certificate> certs, int i, CertificateID id,
+                                      Extension nonceExt, String field, Clock clock, Map<String, Object> out)
+            throws VerificationException {
+        X509Certificate subject = certs.get(i);
+        BasicOCSPResp basic;
+        try {
+            OCSPResp resp = new OCSPResp(answer.responseDer());
+            if (resp.getStatus() != OCSPResp.SUCCESSFUL) {
+                throw invalid(field + ".response_status", "responseStatus " + resp.getStatus());
+            }
+            Object o = resp.getResponseObject();
+            if (!(o instanceof BasicOCSPResp b)) {
+                throw invalid(field + ".response_type", "not a basic OCSP response");
+            }
+            basic = b;
+        } catch (IOException | OCSPException | RuntimeException e) {
+            throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field, field + ": not an OCSP response", e);
+        }
+        checkResponseSignature(basic, certs, i, field, clock);
+
+        SingleResp match = null;
+        for (SingleResp sr : basic.getResponses()) {
+            CertificateID rid = sr.getCertID();
+            try {
+                if (rid.getSerialNumber().equals(subject.getSerialNumber())
+                        && rid.matchesIssuer(new JcaX509CertificateHolder(certs.get(i + 1)), digests)) {
+                    match = sr;
+                    break;
+                }
+            } catch (OCSPException | CertificateEncodingException e) {
+                throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".cert_id", field + ": bad CertID", e);
+            }
+        }
+        if (match == null) {
+            throw invalid(field + ".cert_id", "no response for serial " + subject.getSerialNumber().toString(16));
+        }
+        Instant now = clock.instant();
+        Instant thisUpdate = match.getThisUpdate().toInstant();
+        if (thisUpdate.isAfter(now.plus(CLOCK_SKEW))) {
+            throw VerificationException.mismatch(ReasonCode.EXPIRED, field + ".this_update",
+                    "not after " + now.plus(CLOCK_SKEW), thisUpdate.toString());
+        }
+        if (match.getNextUpdate() != null) {
+            Instant next = match.getNextUpdate().toInstant();
+            if (now.isAfter(next)) {
+                throw VerificationException.mismatch(ReasonCode.EXPIRED, field + ".next_update",
+                        "not before " + now, next.toString());
+            }
+            out.put("next_update", next.toString());
+        } else if (thisUpdate.plus(maxAgeWithoutNextUpdate).isBefore(now)) {
+            throw VerificationException.mismatch(ReasonCode.EXPIRED, field + ".this_update",
+                    "within " + maxAgeWithoutNextUpdate + " of " + now, thisUpdate.toString());
+        }
+        out.put("this_update", thisUpdate.toString());
+        if (answer.answersThisRequest()) {
+            Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (echoed == null || !Arrays.equals(echoed.getExtnValue().getOctets(), nonceExt.getExtnValue().getOctets())) {
+                throw invalid(field + ".nonce", "response nonce does not echo the request nonce");
+            }
+            out.put("nonce", "matched");
+        } else {
+            out.put("nonce", "pre_recorded");
+        }
+        CertificateStatus status = match.getCertStatus();
+        if (status == CertificateStatus.GOOD) {
+            out.put("status", "good");
+            return out;
+        }
+        if (status instanceof RevokedStatus revoked) {
+            int reason = revoked.hasRevocationReason() ? revoked.getRevocationReason() : CRLReason.unspecified;
+            out.put("status", "revoked");
+            out.put("revocation_reason", reasonName(reason));
+            if (reason == CERTIFICATE_HOLD && allowCertificateHold) {
+                out.put("warning", "certificate on hold, tolerated by configuration");
+                return out;
+            }
+            throw VerificationException.mismatch(ReasonCode.CERT_REVOKED, field + ".cert_status", "good",
+                    "revoked (" + reasonName(reason) + ")");
+        }
+        if (status instanceof UnknownStatus) {
+            throw VerificationException.mismatch(ReasonCode.CERT_CHAIN_INVALID, field + ".cert_status", "good", "unknown");
+        }
+        throw invalid(field + ".cert_status", "unrecognised certificate status");
+    }
+
+    private void checkResponseSignature(BasicOCSPResp basic, List<X509Certificate> certs, int i, String field,
+                                        Clock clock) throws VerificationException {
+        List<X509Certificate> candidates = new ArrayList<>();
+        // The CAs of the validated path above the subject may sign directly.
+        for (int j = i + 1; j < certs.size(); j++) {
+            candidates.add(certs.get(j));
+        }
+        // Delegated responders: issued by one of those CAs, with id-kp-OCSPSigning.
+        JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle());
+        for (X509CertificateHolder h : basic.getCerts()) {
+            try {
+                X509Certificate responder = conv.getCertificate(h);
+                X509Certificate responderIssuer = null;
+                for (int j = i + 1; j < certs.size(); j++) {
+                    if (certs.get(j).getSubjectX500Principal().equals(responder.getIssuerX500Principal())) {
+                        responderIssuer = certs.get(j);
+                    }
+                }
+                if (responderIssuer == null) {
+                    continue;
+                }
+                responder.verify(responderIssuer.getPublicKey(), CryptoProviders.bouncyCastle());
+                List<String> eku = responder.getExtendedKeyUsage();
+                if (eku == null || !eku.contains(KeyPurposeId.id_kp_OCSPSigning.getId())) {
+                    continue;
+                }
+                Certificates.checkValidity(responder, clock, field + ".responder.validity");
+                candidates.add(responder);
+            } catch (VerificationException e) {
+                throw e;
+            } catch (Exception e) {
+                // not a usable responder certificate; ignore it
+            }
+        }
+        for (X509Certificate c : candidates) {
+            try {
+                if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                        .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
+                    return;
+                }
+            } catch (OCSPException | OperatorCreationException | RuntimeException e) {
+                // try the next candidate
+            }
+        }
+        throw invalid(field + ".signature", "response not signed by the issuer or an authorised responder");
+    }
+
+    private static String reasonName(int reason) {
+        switch (reason) {
+            case 0: return "unspecified";
+            case 1: return "key_compromise";
+            case 2: return "ca_compromise";
+            case 3: return "affiliation_changed";
+            case 4: return "superseded";
+            case 5: return "cessation_of_operation";
+            case 6: return "certificate_hold";
+            case 8: return "remove_from_crl";
+            case 9: return "privilege_withdrawn";
+            case 10: return "aa_compromise";
+            default: return "reason_" + reason;
+        }
+    }
+
+    private static VerificationException invalid(String field, String message) {
+        return new VerificationException(ReasonCode.COLLATERAL_INVALID, field, field + ": " + message);
+    }
+}

@@ -1,0 +1,57 @@
+package org.openanolis.attestation.verifier.gpu;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where OCSP answers come from: pre-recorded responses in a bundle, or a live responder
+ * ({@link HttpOcspSource}). The verifier builds the request (with a fresh nonce) and checks the
+ * answer; a source needs no trust.
+ */
+public interface OcspSource {
+    /**
+     * The answer for {@code query}, or empty when this source has none.
+     *
+     * @throws IOException the responder could not be reached
+     */
+    Optional<Answer> fetch(Query query) throws IOException;
+
+    /** A source with no answers (used with {@link OcspMode#OFF}). */
+    static OcspSource none() {
+        return q -> Optional.empty();
+    }
+
+    /**
+     * One request: the certificate, its issuer and the DER {@code OCSPRequest} the verifier built.
+     */
+    record Query(X509Certificate subject, X509Certificate issuer, byte[] requestDer) {
+        public Query {
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(issuer, "issuer");
+            requestDer = requestDer.clone();
+        }
+
+        @Override
+        public byte[] requestDer() {
+            return requestDer.clone();
+        }
+    }
+
+    /**
+     * A DER {@code OCSPResponse}. {@code answersThisRequest} is true when the responder answered
+     * the query's request (live), so its nonce must echo ours; false for a pre-recorded response,
+     * whose freshness is then judged by its {@code thisUpdate} / {@code nextUpdate} alone.
+     */
+    record Answer(byte[] responseDer, boolean answersThisRequest) {
+        public Answer {
+            responseDer = responseDer.clone();
+        }
+
+        @Override
+        public byte[] responseDer() {
+            return responseDer.clone();
+        }
+    }
+}

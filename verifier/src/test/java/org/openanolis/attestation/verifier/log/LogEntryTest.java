@@ -1,0 +1,183 @@
+package org.openanolis.attestation.verifier.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+import org.openanolis.attestation.certs.Hex;
+
+class LogEntryTest {
+
+    @Test
+    void roundTripsThroughDeterministicCbor() throws Exception {
+        LogEntry entry = LogEntries.sample(5);
+        byte[] encoded = entry.encode();
+        LogEntry decoded = LogEntry.decode(encoded);
+        assertEquals(entry, decoded);
+        assertArrayEquals(encoded, decoded.encode());
+    }
+
+    /** RFC 8949 Appendix A examples that the core deterministic encoding must reproduce. */
+    @Test
+    void encodesRfc8949ExamplesInShortestForm() {
+        assertEquals("00", Hex.encode(DeterministicCbor.encode(0L)));
+        assertEquals("17", Hex.encode(DeterministicCbor.encode(23L)));
+        assertEquals("1818", Hex.encode(DeterministicCbor.encode(24L)));
+        assertEquals("1903e8", Hex.encode(DeterministicCbor.encode(1000L)));
+        assertEquals("1a000f4240", Hex.encode(DeterministicCbor.encode(1000000L)));
+        assertEquals("1b000000e8d4a51000", Hex.encode(DeterministicCbor.encode(1000000000000L)));
+        assertEquals("20", Hex.encode(DeterministicCbor.encode(-1L)));
+        assertEquals("3903e7", Hex.encode(DeterministicCbor.encode(-1000L)));
+        assertEquals("6449455446", Hex.encode(DeterministicCbor.encode("IETF")));
+        assertEquals("f6", Hex.encode(DeterministicCbor.encode(null)));
+        assertEquals("83010203", Hex.encode(DeterministicCbor.encode(List.of(1L, 2L, 3L))));
+        // Keys sorted by encoded bytes: "a" (61 61) < "b" (61 62) < "aa" (62 61 61).
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aa", 3L);
+        m.put("b", 2L);
+        m.put("a", 1L);
+        assertEquals("a3616101616202626161" + "03", Hex.encode(DeterministicCbor.encode(m)));
+    }
+
+    /** The key order equals the bytewise order of each key's own deterministic encoding, across head sizes. */
+    @Property(tries = 100)
+    void mapKeysFollowTheOrderOfTheirEncodings(@ForAll @Size(min = 2, max = 12)
+            java.util.Set<@StringLength(min = 0, max = 300) String> keys) throws Exception {
+        Map<String, Object> m = new HashMap<>();
+        keys.forEach(k -> m.put(k, 0L));
+        @SuppressWarnings("unchecked")
+        List<String> decodedOrder = new ArrayList<>(((Map<String, Object>) DeterministicCbor.decode(
+                DeterministicCbor.encode(m), "m")).keySet());
+        List<String> expected = new ArrayList<>(keys);
+        expected.sort((a, b) -> java.util.Arrays.compareUnsigned(DeterministicCbor.encode(a), DeterministicCbor.encode(b)));
+        assertEquals(expected, decodedOrder);
+    }
+
+    @Test
+    void sameEntryGivesSameBytesWhateverTheMapInsertionOrder() {
+        Map<String, Object> forward = new LinkedHashMap<>();
+        Map<String, Object> backward = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(List.of("zeta", "alpha", "mid", "a", "longer_key_name", "b"));
+        for (String k : keys) {
+            forward.put(k, Map.of("x", 1L, "y", List.of(k)));
+        }
+        Collections.reverse(keys);
+        for (String k : keys) {
+            Map<String, Object> inner = new LinkedHashMap<>();
+            inner.put("y", List.of(k));
+            inner.put("x", 1L);
+            backward.put(k, inner);
+        }
+        LogEntry a = withExplanation(forward, List.of("set-b", "set-a"));
+        LogEntry b = withExplanation(backward, List.of("set-a", "set-b"));
+        assertEquals(a, b);
+        assertArrayEquals(a.encode(), b.encode());
+    }
+
+    @Property(tries = 60)
+    void explanationsRoundTripAndEncodeIndependentlyOfOrder(
+            @ForAll @Size(max = 8) Map<@StringLength(min = 1, max = 30) String, @IntRange(min = -100000, max = 100000) Integer> values)
+            throws Exception {
+        Map<String, Object> ordered = new LinkedHashMap<>(values);
+        Map<String, Object> hashed = new HashMap<>(values);
+        LogEntry a = withExplanation(ordered, List.of("s"));
+        LogEntry b = withExplanation(hashed, List.of("s"));
+        assertArrayEquals(a.encode(), b.encode());
+        assertEquals(a, LogEntry.decode(a.encode()));
+    }
+
+    @Test
+    void rejectsNonDeterministicEncodingsOfTheSameValue() {
+        byte[] good = LogEntries.sample(1).encode();
+        // The entry map has 10 keys: head a a. A non-shortest length (b8 0a) spells the same value.
+        assertEquals((byte) 0xaa, good[0]);
+        byte[] longHead = new byte[good.length + 1];
+        longHead[0] = (byte) 0xb8;
+        longHead[1] = 0x0a;
+        System.arraycopy(good, 1, longHead, 2, good.length - 1);
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(longHead));
+        // Indefinite-length map (bf ... ff).
+        byte[] indefinite = new byte[good.length + 1];
+        indefinite[0] = (byte) 0xbf;
+        System.arraycopy(good, 1, indefinite, 1, good.length - 1);
+        indefinite[good.length] = (byte) 0xff;
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(indefinite));
+    }
+
+    @Test
+    void rejectsKeysOutOfOrderAndTrailingBytes() {
+        // {"b":1,"a":2} is valid CBOR but not deterministic.
+        byte[] unsorted = Hex.decode("a2616201616102");
+        LogFormatException e = assertThrows(LogFormatException.class, () -> DeterministicCbor.decode(unsorted, "x"));
+        assertEquals("x", e.field());
+        assertThrows(LogFormatException.class, () -> DeterministicCbor.decode(Hex.decode("0000"), "x"));
+        assertThrows(LogFormatException.class, () -> DeterministicCbor.decode(Hex.decode("fa3f800000"), "x"));
+    }
+
+    @Test
+    void rejectsUnknownAndMissingKeys() {
+        Map<String, Object> m = new LinkedHashMap<>(asMap(LogEntries.sample(2).encode()));
+        m.put("extra", 1L);
+        LogFormatException extra = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
+        assertEquals("entry", extra.field());
+        m.remove("extra");
+        m.put("v", 2L);
+        LogFormatException version = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
+        assertEquals("entry.v", version.field());
+    }
+
+    @Test
+    void builderRefusesIncompleteEntriesAndFloats() {
+        assertThrows(NullPointerException.class, () -> LogEntry.builder()
+                .addEvidence(new EvidenceItem("cpu", "tdx", "quote", new byte[1])).build());
+        assertThrows(IllegalArgumentException.class, () -> new AppraisalOutcome(EarStatus.AFFIRMING, null,
+                Map.of("ratio", 0.5)));
+    }
+
+    @Test
+    void evidenceBytesAreNotShared() {
+        byte[] raw = "quote".getBytes(StandardCharsets.UTF_8);
+        EvidenceItem item = new EvidenceItem("cpu", "tdx", "quote", raw);
+        raw[0] = 'X';
+        item.bytes()[1] = 'X';
+        assertArrayEquals("quote".getBytes(StandardCharsets.UTF_8), item.bytes());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(byte[] cbor) {
+        try {
+            return (Map<String, Object>) DeterministicCbor.decode(cbor, "entry");
+        } catch (LogFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static LogEntry withExplanation(Map<String, Object> explanation, List<String> referenceSets) {
+        LogEntry.Builder b = LogEntry.builder()
+                .addEvidence(new EvidenceItem("cpu", "snp", "report", new byte[] {1, 2, 3}))
+                .policy(new PolicyReference("p", 1, Sha256Digest.digest(new byte[0])))
+                .verifierVersion("0.1.0")
+                .instant(Instant.parse("2025-01-02T03:04:05.123456789Z"))
+                .outcome(new AppraisalOutcome(EarStatus.WARNING, null, explanation))
+                .jti("j")
+                .nonce(new byte[32]);
+        for (String s : referenceSets) {
+            b.referenceValueVersion(s, "v-" + s);
+        }
+        return b.build();
+    }
+}
