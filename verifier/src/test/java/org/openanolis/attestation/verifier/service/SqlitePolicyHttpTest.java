@@ -291,4 +291,53 @@ class SqlitePolicyHttpTest extends PolicyRoundTripContract {
         assertEquals(403, r.statusCode());
         assertEquals("SIGNATURE_INVALID", json(r).get("code").asText());
     }
+
+    @Test
+    void revokedReferenceValueIsKeptAndNoLongerAccepted() throws Exception {
+        String mrtd = "cc".repeat(48);
+        JsonNode set = service.upload("reference-values", "name: revocable\nvalues:\n  mr_td: [\"" + mrtd + "\"]\n");
+        service.activate("reference-values", "revocable", set.get("version").asInt());
+        JsonNode policy = service.upload("policies", """
+                id: revocable-images
+                tees: [tdx]
+                references: [revocable]
+                rules:
+                  - name: mrtd-known
+                    component: executables
+                    expr: claims.mr_td in reference.revocable.mr_td
+                    on_fail: contraindicated
+                """);
+        service.activate("policies", "revocable-images", policy.get("version").asInt());
+        Map<String, String> ids = Map.of("cpu", "revocable-images");
+        assertEquals(200, service.attest(Map.of("mr_td", mrtd), ids, 0).statusCode());
+
+        HttpResponse<String> revoked = service.post("/v1/admin/reference-values/revocable/revoke", PolicyHttpFixture.ADMIN,
+                "application/json", "{\"key\":\"mr_td\",\"value\":\"" + mrtd + "\",\"reason\":\"CVE-0000-0001\"}");
+        assertEquals(201, revoked.statusCode(), revoked.body());
+        assertEquals(set.get("version").asInt() + 1, json(revoked).get("version").asInt());
+        assertEquals(403, service.attest(Map.of("mr_td", mrtd), ids, 0).statusCode(), "revoked value no longer accepted");
+        JsonNode current = json(service.get("/v1/admin/reference-values/revocable", PolicyHttpFixture.AUDITOR));
+        JsonNode content = PolicyHttpFixture.JSON.readTree(current.get("content").asText());
+        assertEquals(mrtd, content.get("revoked").get(0).get("value").asText());
+        assertEquals("alice", content.get("revoked").get(0).get("revoked_by").asText());
+        assertEquals(2, current.get("versions").size(), "the old version is kept");
+    }
+
+    @Test
+    void dryRunOfAStoredVersion() throws Exception {
+        JsonNode v = service.upload("policies", "id: stored-dry\ntees: [tdx]\nrules:\n  - name: tcb\n"
+                + "    component: hardware\n    expr: claims.tcb_status == 'UpToDate'\n    on_fail: warning\n");
+        String body = "{\"version\":" + v.get("version").asInt() + ",\"claims\":{\"tee\":\"tdx\",\"tcb_status\":\"OutOfDate\"}}";
+        HttpResponse<String> r = service.post("/v1/admin/policies/stored-dry/dry-run", PolicyHttpFixture.AUDITOR,
+                "application/json", body);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("warning", json(r).get("appraisal").get("status").asText());
+        assertEquals(v.get("version").asInt(), json(r).get("appraisal").get("policy_version").asInt());
+        assertEquals("OutOfDate", json(r).get("appraisal").get("rules").get(0).get("claims_read").get("tcb_status").asText());
+        assertFalse(json(r).get("denied").asBoolean());
+        HttpResponse<String> missing = service.post("/v1/admin/policies/stored-dry/dry-run", PolicyHttpFixture.AUDITOR,
+                "application/json", body.replace("\"version\":" + v.get("version").asInt(), "\"version\":99"));
+        assertEquals(404, missing.statusCode());
+        assertEquals("NOT_FOUND", json(missing).get("code").asText());
+    }
 }
