@@ -273,13 +273,24 @@ public final class TokenVerifier {
             String policy = claims.get("ear.appraisal-policy-id") instanceof String s ? s : null;
             String kind = device.equals("cpu") ? "cpu" : "gpu";
             String wanted = requiredPolicies.get(kind);
-            if (wanted != null && !wanted.equals(policy)) {
+            if (wanted != null && !policyMatches(wanted, policy)) {
                 throw new TokenVerificationException(TokenFailure.POLICY_MISMATCH,
                         "submods." + device + ".ear.appraisal-policy-id", "expected " + wanted + ", got " + policy);
             }
             out.put(device, new VerifiedToken.Submodule(status, policy, claims));
         }
         return out;
+    }
+
+    /**
+     * Whether {@code policy} ({@code <id>@<version>#sha256:<hex>}, docs/api.md) is what the
+     * relying party requires: the same id (any version), the same id and version, or exactly.
+     */
+    static boolean policyMatches(String wanted, String policy) {
+        if (policy == null) {
+            return false;
+        }
+        return policy.equals(wanted) || policy.startsWith(wanted + (wanted.contains("@") ? "#" : "@"));
     }
 
     private static JWK confirmationKey(JWTClaimsSet c) throws TokenVerificationException {
@@ -414,7 +425,11 @@ public final class TokenVerifier {
             return this;
         }
 
-        /** Require {@code ear.appraisal-policy-id} for {@code kind} {@code cpu} or {@code gpu}. */
+        /**
+         * Require {@code ear.appraisal-policy-id} for {@code kind} {@code cpu} or {@code gpu}:
+         * {@code policyId} is a policy id (any version: {@code default-tdx}), an id and version
+         * ({@code tdx-prod@3}) or the full value with the content hash.
+         */
         public Builder requirePolicyId(String kind, String policyId) {
             if (!"cpu".equals(kind) && !"gpu".equals(kind)) {
                 throw new IllegalArgumentException("policy kind must be cpu or gpu");

@@ -58,7 +58,7 @@ class AttesterClientTest {
         assertEquals(Map.of("cpu", "affirming", "gpu0", "affirming", "gpu1", "affirming"), t.statuses());
         VerifiedToken v = TokenVerifier.builder().issuer(service.issuer()).jwksFromDiscovery().audience("model-gateway")
                 .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5)).acceptStatus(EarStatus.AFFIRMING)
-                .requirePolicyId("cpu", "builtin-default-tdx").replayGuard(ReplayGuard.inMemory(10)).build()
+                .requirePolicyId("cpu", "default-tdx").replayGuard(ReplayGuard.inMemory(10)).build()
                 .verify(t.token());
         assertEquals(t.jti(), v.jti());
         assertEquals(TEE.toPublicJWK(), v.teePublicKey());

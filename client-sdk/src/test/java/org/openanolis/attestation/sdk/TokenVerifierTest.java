@@ -1,6 +1,7 @@
 package org.openanolis.attestation.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -266,5 +267,17 @@ class TokenVerifierTest {
         assertEquals(false, g.firstUse("a", "na", t0.plusSeconds(10), t0.plusSeconds(10)));
         assertTrue(g.firstUse("c", "nc", t0.plusSeconds(100), t0.plusSeconds(11)));
         assertEquals(false, g.firstUse("d", "nb", t0.plusSeconds(100), t0.plusSeconds(12)));
+    }
+
+    @Test
+    void requiredPolicyMatchesByIdVersionOrExactly() {
+        String v = "tdx-prod@3#sha256:" + "ab".repeat(32);
+        assertTrue(TokenVerifier.policyMatches("tdx-prod", v));
+        assertTrue(TokenVerifier.policyMatches("tdx-prod@3", v));
+        assertTrue(TokenVerifier.policyMatches(v, v));
+        assertFalse(TokenVerifier.policyMatches("tdx", v));
+        assertFalse(TokenVerifier.policyMatches("tdx-prod@30", "tdx-prod@3#sha256:00"));
+        assertFalse(TokenVerifier.policyMatches("tdx-prod@3", "tdx-prod@30#sha256:00"));
+        assertFalse(TokenVerifier.policyMatches("tdx-prod", null));
     }
 }

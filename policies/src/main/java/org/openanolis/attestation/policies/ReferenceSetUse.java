@@ -21,7 +21,8 @@ public record ReferenceSetUse(String name, int version, String contentHash, Stri
         Objects.requireNonNull(state, "state");
     }
 
-    Map<String, Object> toMap() {
+    /** The use as a JSON-friendly map ({@code name}, {@code state}, {@code version}, {@code hash}). */
+    public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("state", state);

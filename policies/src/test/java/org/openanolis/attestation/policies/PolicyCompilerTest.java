@@ -87,9 +87,12 @@ class PolicyCompilerTest {
         Appraisal notAppraised = gpu.evaluate(TestClaims.gpu("not_appraised"), ReferenceValues.NONE);
         assertEquals(EarStatus.WARNING, notAppraised.status());
         assertEquals(33, notAppraised.trustVector().get(TrustComponent.EXECUTABLES));
-        Map<String, Object> ccOff = TestClaims.gpu("success");
-        ccOff.put("cc_mode", "off");
-        assertEquals(EarStatus.CONTRAINDICATED, gpu.evaluate(ccOff, ReferenceValues.NONE).status());
+        Map<String, Object> ocspUnavailable = TestClaims.gpu("success");
+        ocspUnavailable.put("ocsp", Map.of("device_chain", Map.of("status", "good"),
+                "driver_rim_chain", Map.of("status", "unavailable")));
+        Appraisal unavailable = gpu.evaluate(ocspUnavailable, ReferenceValues.NONE);
+        assertEquals(EarStatus.WARNING, unavailable.status());
+        assertEquals(32, unavailable.trustVector().get(TrustComponent.HARDWARE));
     }
 
     @Test
@@ -98,8 +101,11 @@ class PolicyCompilerTest {
         sw.put("tee", "nvswitch");
         CompiledPolicy p = builtIns.forTee("nvswitch").orElseThrow();
         assertEquals(EarStatus.AFFIRMING, p.evaluate(sw, ReferenceValues.NONE).status());
-        sw.put("debug", true);
+        sw.put("measurement_result", "mismatch");
         assertEquals(EarStatus.CONTRAINDICATED, p.evaluate(sw, ReferenceValues.NONE).status());
+        sw.remove("ocsp");
+        sw.put("measurement_result", "success");
+        assertEquals(EarStatus.WARNING, p.evaluate(sw, ReferenceValues.NONE).status(), "no ocsp claim: fail closed");
     }
 
     @Test

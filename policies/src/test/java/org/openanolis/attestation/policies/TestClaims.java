@@ -52,8 +52,8 @@ public final class TestClaims {
         c.put("vbios_version", "96.00.74.00.1a");
         c.put("measurement_result", measurementResult);
         c.put("mismatched_indices", List.of());
-        c.put("debug", false);
-        c.put("cc_mode", "on");
+        c.put("ocsp", Map.of("device_chain", Map.of("mode", "best-effort", "status", "good"),
+                "driver_rim_chain", Map.of("mode", "best-effort", "status", "good")));
         return c;
     }
 }

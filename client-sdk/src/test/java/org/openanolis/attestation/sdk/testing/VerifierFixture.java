@@ -44,6 +44,9 @@ public final class VerifierFixture implements AutoCloseable {
         c.dataDir = dataDir.toString();
         c.issuer = issuer != null ? issuer : uri.toString();
         c.workerPoolSize = 2;
+        // Contraindicated devices get a token carrying that status (not a 403), so relying-party
+        // code can be tested refusing it.
+        c.denyContraindicated = false;
         ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> new StandInEngines(),
                 AttestationRecorder.NONE);
         return new VerifierFixture(r, c.issuer, uri);

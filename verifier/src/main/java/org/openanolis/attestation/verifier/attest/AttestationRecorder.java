@@ -7,7 +7,10 @@ import java.util.concurrent.CompletableFuture;
  * The token is issued only after the returned future completes successfully.
  */
 public interface AttestationRecorder {
-    /** What is recorded: the request, the verification outcome and the token id. */
+    /**
+     * What is recorded: the request, the verification outcome (appraisals with the full policy
+     * explanation) and the token id; {@code jti} is null for a denied outcome (no token issued).
+     */
     record Record(AttestRequest request, AttestationService.Outcome outcome, String jti) {}
 
     /** Appends the record; completes with its log index (or -1 when nothing is kept). */

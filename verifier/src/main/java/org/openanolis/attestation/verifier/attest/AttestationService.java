@@ -37,9 +37,17 @@ import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 public final class AttestationService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A completed appraisal: per-device verified evidence and appraisal, and the TEE key. */
+    /**
+     * A completed appraisal: per-device verified evidence and appraisal (with the policy's full
+     * explanation), and the TEE key.
+     */
     public record Outcome(Map<String, VerifiedEvidence> evidence, Map<String, Appraiser.Appraisal> appraisals,
-                          Map<String, Object> teePublicJwk) {}
+                          Map<String, Object> teePublicJwk) {
+        /** Whether any device's appraisal is a denial: no token, {@code POLICY_DENIED}. */
+        public boolean denied() {
+            return appraisals.values().stream().anyMatch(Appraiser.Appraisal::denied);
+        }
+    }
 
     /** The service's answer: the token and the log index of its entry. */
     public record Attestation(EarTokenIssuer.Issued token, Outcome outcome, long logIndex) {}
@@ -105,6 +113,8 @@ public final class AttestationService {
     /**
      * The whole pipeline: appraise, record, then issue the token. The returned future fails with
      * the verification exception, or with the recorder's error (no token without its log entry).
+     * A denied outcome is recorded (without a token id) and then fails with
+     * {@link PolicyDeniedException}, so the log holds the full explanation of every denial.
      */
     public CompletableFuture<Attestation> attest(AttestRequest req) {
         Outcome outcome;
@@ -112,6 +122,13 @@ public final class AttestationService {
             outcome = appraise(req);
         } catch (VerificationException e) {
             return CompletableFuture.failedFuture(e);
+        } catch (Appraiser.PolicyUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (outcome.denied()) {
+            Outcome denied = outcome;
+            return recorder.record(new AttestationRecorder.Record(req, denied, null))
+                    .thenCompose(index -> CompletableFuture.<Attestation>failedFuture(new PolicyDeniedException(denied)));
         }
         EarTokenIssuer.Issued token;
         try {

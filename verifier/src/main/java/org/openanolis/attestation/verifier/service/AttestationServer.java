@@ -27,17 +27,20 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.verifier.attest.Appraiser;
 import org.openanolis.attestation.verifier.attest.AttestRequest;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.CpuEvidence;
 import org.openanolis.attestation.verifier.attest.GpuEvidence;
+import org.openanolis.attestation.verifier.attest.PolicyDeniedException;
 import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.token.SigningKeys;
 
 /**
  * The HTTP face of the verifier (Vert.x 5). Routes: {@code GET /v1/nonce}, {@code POST /v1/attest},
  * {@code GET /.well-known/jwks.json}, {@code GET /.well-known/openid-configuration},
- * {@code GET /health}, {@code GET /metrics}, {@code GET /v1/status}. Crypto and blocking work runs
+ * {@code GET /health}, {@code GET /metrics}, {@code GET /v1/status}, and the admin API
+ * ({@link AdminRoutes}, {@code /v1/admin/…}) when given. Crypto and blocking work runs
  * on a named worker pool, never on the event loop; bodies above the configured limit get 413;
  * every error is problem+json.
  */
@@ -47,6 +50,7 @@ public final class AttestationServer extends VerticleBase {
     private final AttestationService attestation;
     private final SigningKeys keys;
     private final Supplier<JsonObject> status;
+    private final AdminRoutes admin;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> outcomes = new HashMap<>();
     private Timer attestTimer;
@@ -55,6 +59,13 @@ public final class AttestationServer extends VerticleBase {
 
     public AttestationServer(ServiceConfig config, NonceService nonces, AttestationService attestation,
                              SigningKeys keys, Supplier<JsonObject> status) {
+        this(config, nonces, attestation, keys, status, null);
+    }
+
+    /** @param admin the admin API routes, or null to serve none */
+    public AttestationServer(ServiceConfig config, NonceService nonces, AttestationService attestation,
+                             SigningKeys keys, Supplier<JsonObject> status, AdminRoutes admin) {
+        this.admin = admin;
         this.config = config;
         this.nonces = nonces;
         this.attestation = attestation;
@@ -94,6 +105,9 @@ public final class AttestationServer extends VerticleBase {
                 .putHeader("Cache-Control", "max-age=60")
                 .end(keys.jwks().toString()));
         router.get("/.well-known/openid-configuration").handler(this::discovery);
+        if (admin != null) {
+            admin.mount(router, workers);
+        }
 
         router.errorHandler(413, ctx -> Problem.send(ctx, 413, "Request body too large",
                 "the body exceeds " + config.bodyLimitBytes + " bytes", null, null));
@@ -173,7 +187,19 @@ public final class AttestationServer extends VerticleBase {
                     }
                     Throwable t = ar.cause() instanceof CompletionException && ar.cause().getCause() != null
                             ? ar.cause().getCause() : ar.cause();
-                    if (t instanceof VerificationException ve) {
+                    if (t instanceof PolicyDeniedException denied) {
+                        outcomes.get("fail").increment();
+                        JsonObject extra = new JsonObject().put("field", denied.field());
+                        if (config.exposePolicyExplanation) {
+                            extra.put("failed_rules", failedRules(denied.outcome()));
+                        }
+                        Problem.send(ctx, 403, "Attestation denied by policy", denied.getMessage(), ReasonCode.POLICY_DENIED,
+                                extra);
+                    } else if (t instanceof Appraiser.PolicyUnavailableException pu) {
+                        outcomes.get("fail").increment();
+                        Problem.send(ctx, 422, "Policy unavailable", pu.getMessage(), null,
+                                new JsonObject().put("field", pu.field()));
+                    } else if (t instanceof VerificationException ve) {
                         outcomes.get("fail").increment();
                         Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(),
                                 new JsonObject().put("field", ve.field()));
@@ -183,6 +209,18 @@ public final class AttestationServer extends VerticleBase {
                                 "no token was issued; retry later", null, null);
                     }
                 });
+    }
+
+    /** Per denied device: its policy id and the rules that did not pass, with the values they read. */
+    private static JsonObject failedRules(AttestationService.Outcome outcome) {
+        JsonObject out = new JsonObject();
+        outcome.appraisals().forEach((device, a) -> {
+            if (a.denied()) {
+                out.put(device, new JsonObject().put("policy_id", a.policyId()).put("status", a.status())
+                        .put("rules", new JsonArray(new ArrayList<>(a.failedRules()))));
+            }
+        });
+        return out;
     }
 
     /** A request that is not even well-formed JSON of the right shape. */

@@ -62,6 +62,34 @@ public final class ServiceConfig {
     /** OCSP for GPU chains: {@code required}, {@code best-effort} or {@code off}. */
     public String ocspMode = "best-effort";
 
+    // ---- policy store, appraisal and admin API (issue 6; docs/configuration.md) ----
+    /** PostgreSQL JDBC URL ({@code jdbc:postgresql://…}) shared by replicas; null: SQLite in {@code data_dir}. */
+    public String databaseUrl;
+    public String databaseUser;
+    /** Set it through ATTESTATION_DATABASE_PASSWORD. */
+    public String databasePassword;
+    /** A contraindicated appraisal is a denial: 403 {@code POLICY_DENIED}, no token (false: token with the status). */
+    public boolean denyContraindicated = true;
+    /** Whether a {@code POLICY_DENIED} answer includes the failing rules' explanation (the log always has it). */
+    public boolean exposePolicyExplanation = false;
+    /** How long a replica may use its cached view of which policy version is active. */
+    public int policyCacheTtlSeconds = 5;
+    /** Static admin bearer tokens, each {@code <subject>:<role>[+<role>…]:<token>} (token ≥ 32 characters). */
+    public List<String> adminTokens = new ArrayList<>();
+    /** OIDC issuer of admin JWTs ({@code iss}); with {@code oidc_jwks_url} and {@code oidc_audience}. */
+    public String oidcIssuer;
+    public String oidcJwksUrl;
+    public String oidcAudience;
+    /** Claim (or dotted path, e.g. {@code realm_access.roles}) holding the roles in admin JWTs. */
+    public String oidcRolesClaim = "roles";
+    /** Signed-policy mode: {@code off}, {@code optional} or {@code required}. */
+    public String policySigning = "off";
+    /** JWKS file of the registered policy-signing public keys (each with a kid). */
+    public String policySigningKeysPath;
+    /** JWKS file of the CoRIM signers' EC public keys (by kid); unset: CoRIM import is refused. */
+    public String corimSignersPath;
+    // ---- end of issue 6 keys ----
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -92,7 +120,13 @@ public final class ServiceConfig {
                 continue;
             }
             try {
-                if (f.getType() == int.class) {
+                if (f.getType() == boolean.class) {
+                    String b = v.trim().toLowerCase(Locale.ROOT);
+                    if (!b.equals("true") && !b.equals("false")) {
+                        throw new ConfigException(key + " must be true or false, got '" + v + "'");
+                    }
+                    f.setBoolean(this, Boolean.parseBoolean(b));
+                } else if (f.getType() == int.class) {
                     f.setInt(this, Integer.parseInt(v.trim()));
                 } else if (f.getType() == String.class) {
                     f.set(this, v);
@@ -124,6 +158,33 @@ public final class ServiceConfig {
         require(collateralTimeoutMs >= 100, "collateral_timeout_ms must be at least 100");
         require(collateralRefreshSeconds >= 10, "collateral_refresh_seconds must be at least 10");
         require(intelPcsUrls != null && !intelPcsUrls.isEmpty(), "intel_pcs_urls must list at least one URL");
+        validatePolicyKeys();
+    }
+
+    private void validatePolicyKeys() throws ConfigException {
+        require(databaseUrl == null || databaseUrl.startsWith("jdbc:postgresql://"),
+                "database_url must be a jdbc:postgresql:// URL (unset: SQLite in data_dir)");
+        require(databaseUrl != null || (databaseUser == null && databasePassword == null),
+                "database_user and database_password need database_url");
+        require(policyCacheTtlSeconds >= 0 && policyCacheTtlSeconds <= 3600, "policy_cache_ttl_seconds must be 0..3600");
+        require(adminTokens != null, "admin_tokens must be a list");
+        for (int i = 0; i < adminTokens.size(); i++) {
+            try {
+                AdminTokens.parse(adminTokens.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("admin_tokens[" + i + "]: " + e.getMessage());
+            }
+        }
+        boolean anyOidc = oidcIssuer != null || oidcJwksUrl != null || oidcAudience != null;
+        require(!anyOidc || (oidcIssuer != null && oidcJwksUrl != null && oidcAudience != null),
+                "oidc_issuer, oidc_jwks_url and oidc_audience go together");
+        require(oidcJwksUrl == null || oidcJwksUrl.startsWith("https://") || oidcJwksUrl.startsWith("http://")
+                || oidcJwksUrl.startsWith("file:"), "oidc_jwks_url must be an http(s) or file: URL");
+        require(oidcRolesClaim != null && !oidcRolesClaim.isBlank(), "oidc_roles_claim must be set");
+        require(List.of("off", "optional", "required").contains(policySigning),
+                "policy_signing must be off, optional or required");
+        require(policySigning.equals("off") == (policySigningKeysPath == null),
+                "policy_signing_keys_path is needed exactly when policy_signing is optional or required");
     }
 
     private static void require(boolean ok, String message) throws ConfigException {

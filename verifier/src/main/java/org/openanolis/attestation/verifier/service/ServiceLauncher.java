@@ -14,10 +14,11 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.certs.TrustAnchors;
+import org.openanolis.attestation.policies.store.Database;
+import org.openanolis.attestation.verifier.BundleVerifier;
 import org.openanolis.attestation.verifier.VerificationContext;
 import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
-import org.openanolis.attestation.verifier.attest.DefaultAppraiser;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
 import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.token.EarTokenIssuer;
@@ -26,18 +27,29 @@ import org.openanolis.attestation.verifier.token.SigningKeys;
 /**
  * Assembles the service from its configuration: data directory, token keys (PKCS#12, created on
  * first start), nonce MAC key (configured, or generated once into the data directory), the
- * verification engines and the HTTP server.
+ * verification engines, the one database (policies, reference values, verification log) with the
+ * policy engine and admin API, and the HTTP server.
  */
 public final class ServiceLauncher {
-    /** The running service. */
-    public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces) {
+    /**
+     * The running service.
+     *
+     * @param database the one database of the service (policies, reference values, and the
+     *                 verification log's tables through {@link Database#dataSource()})
+     * @param policies the policy engine, appraiser and admin operations over {@code database}
+     */
+    public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces,
+                          Database database, PolicyServices policies) {
         public int port() {
             return server.actualPort();
         }
 
-        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x. */
+        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x, then the database. */
         public Future<Void> close() {
-            return vertx.close();
+            return vertx.close().eventually(() -> {
+                database.close();
+                return Future.succeededFuture();
+            });
         }
     }
 
@@ -62,8 +74,33 @@ public final class ServiceLauncher {
                                 AttestationRecorder recorder,
                                 java.util.function.Supplier<java.util.Map<String, Object>> collateralStatus)
             throws Exception {
+        return startWithDatabase(config, clock, verifiers, database -> recorder, collateralStatus);
+    }
+
+    /**
+     * Starts the service; the recorder is built on the service's one {@link Database} (opened
+     * here from {@code database_url} or SQLite in {@code data_dir}, and closed with the service).
+     */
+    public static Running startWithDatabase(ServiceConfig config, Clock clock,
+                                            Function<TrustAnchors, EvidenceVerifiers> verifiers,
+                                            Function<Database, AttestationRecorder> recorderOnDatabase,
+                                            java.util.function.Supplier<java.util.Map<String, Object>> collateralStatus)
+            throws Exception {
         Path data = config.dataPath();
         Files.createDirectories(data);
+        Database database = PolicyServices.openDatabase(config);
+        try {
+            return start(config, clock, verifiers, recorderOnDatabase.apply(database), collateralStatus, database);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static Running start(ServiceConfig config, Clock clock, Function<TrustAnchors, EvidenceVerifiers> verifiers,
+                                 AttestationRecorder recorder,
+                                 java.util.function.Supplier<java.util.Map<String, Object>> collateralStatus,
+                                 Database database) throws Exception {
         TrustAnchors anchors = config.trustAnchorsDir == null ? TrustAnchors.builtIn()
                 : TrustAnchors.fromDirectory(Path.of(config.trustAnchorsDir));
         SigningKeys keys = SigningKeys.openOrCreate(config.keystoreFile(), config.keystorePassword.toCharArray(),
@@ -71,13 +108,15 @@ public final class ServiceLauncher {
         NonceService nonces = new NonceService(nonceKey(config), clock, Duration.ofSeconds(config.nonceLifetimeSeconds));
         EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofSeconds(config.tokenLifetimeSeconds),
                 config.issuer, "attestation-verifier " + version());
-        DefaultAppraiser appraiser = new DefaultAppraiser();
-        AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), () -> appraiser,
+        PolicyServices policies = PolicyServices.create(config, database, clock);
+        AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), policies::appraiser,
                 issuer, recorder, () -> new VerificationContext(clock, anchors));
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
                 () -> new JsonObject().put("trust_anchors", anchors.origin())
                         .put("version", version())
-                        .put("collateral", new JsonObject(collateralStatus.get())));
+                        .put("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("collateral", new JsonObject(collateralStatus.get())),
+                new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated));
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(server).await();
@@ -85,7 +124,7 @@ public final class ServiceLauncher {
             vertx.close();
             throw e;
         }
-        return new Running(vertx, server, keys, nonces);
+        return new Running(vertx, server, keys, nonces, database, policies);
     }
 
     /** The nonce key from configuration, or one generated once and kept in the data directory. */

@@ -56,8 +56,9 @@ class AttestationServerTest {
             if (ev.length < 64) {
                 throw VerificationException.malformed("quote", ev.length, "too short");
             }
-            return new VerifiedEvidence(e.tee(), "UpToDate", List.of(), Map.of(
-                    "report_data", Hex.encode(Arrays.copyOf(ev, 64)), "debug", ev.length > 64 && ev[64] == 1));
+            return new VerifiedEvidence(e.tee(), "UpToDate", List.of(), Map.of("tee", e.tee(),
+                    "report_data", Hex.encode(Arrays.copyOf(ev, 64)), "debug", ev.length > 64 && ev[64] == 1,
+                    "tcb_status", "UpToDate", "qe_status", "UpToDate", "module_status", "UpToDate"));
         }
 
         @Override
@@ -65,7 +66,8 @@ class AttestationServerTest {
             if (!Arrays.equals(Arrays.copyOf(g.report(), 32), nonce)) {
                 throw new VerificationException(ReasonCode.BINDING_MISMATCH, "gpu.nonce", "nonce differs");
             }
-            return new VerifiedEvidence(g.tee(), null, List.of(), Map.of("measurement_result", "success"));
+            return new VerifiedEvidence(g.tee(), null, List.of(), Map.of("tee", g.tee(), "measurement_result", "success",
+                    "ocsp", Map.of("device_chain", Map.of("mode", "off", "status", "not_checked"))));
         }
     }
 
@@ -153,10 +155,38 @@ class AttestationServerTest {
     }
 
     @Test
-    void debugTdIsContraindicatedButAppraised() throws Exception {
+    void debugTdIsDeniedByTheDefaultPolicy() throws Exception {
         HttpResponse<String> r = post("/v1/attest", request(nonce(), true, 0, true).toString());
-        assertEquals(200, r.statusCode(), r.body());
-        assertEquals("contraindicated", JSON.readTree(r.body()).get("status").get("cpu").asText());
+        assertEquals(403, r.statusCode(), r.body());
+        JsonNode p = JSON.readTree(r.body());
+        assertEquals("POLICY_DENIED", p.get("code").asText());
+        assertEquals("appraisal.cpu", p.get("field").asText());
+        assertTrue(p.get("failed_rules") == null, "explanation not exposed by default");
+        assertTrue(p.get("token") == null);
+    }
+
+    @Test
+    void contraindicatedIsATokenWhenDenialIsOff(@TempDir Path other) throws Exception {
+        ServiceConfig c = ServiceConfig.load(null, Map.of("ATTESTATION_DENY_CONTRAINDICATED", "false",
+                "ATTESTATION_DATA_DIR", other.toString()));
+        c.port = 0;
+        c.host = "127.0.0.1";
+        c.rateLimitPerSecond = 0;
+        ServiceLauncher.Running lenient = ServiceLauncher.start(c, Clock.systemUTC(), a -> new EchoVerifiers(),
+                AttestationRecorder.NONE);
+        try {
+            String b = "http://127.0.0.1:" + lenient.port();
+            String n = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/nonce")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("nonce").asText();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/attest"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(request(n, true, 0, true).toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("contraindicated", JSON.readTree(r.body()).get("status").get("cpu").asText());
+        } finally {
+            lenient.close().await();
+        }
     }
 
     @Test

@@ -72,7 +72,7 @@ class EndToEndTest {
                 .audience("model-gateway")
                 .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5))
                 .acceptStatus(EarStatus.AFFIRMING)
-                .requirePolicyId("cpu", "builtin-default-tdx")
+                .requirePolicyId("cpu", "default-tdx")
                 .replayGuard(ReplayGuard.inMemory(1000))
                 .build();
         gateway = ModelGateway.start(new InetSocketAddress("127.0.0.1", 0), verifier, Map.of(KEY_ID, MODEL_KEY),
