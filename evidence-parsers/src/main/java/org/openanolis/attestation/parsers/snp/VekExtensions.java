@@ -81,7 +81,14 @@ public record VekExtensions(String commonName, int structVersion, String product
         if (rdns.length != 1 || rdns[0].isMultiValued()) {
             throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": expected one CN");
         }
-        return ((ASN1String) rdns[0].getFirst().getValue()).getString();
+        if (!(rdns[0].getFirst().getValue() instanceof ASN1String cn)) {
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": CN is not a string");
+        }
+        try {
+            return cn.getString();
+        } catch (IllegalArgumentException e) { // BC: a UTF8String whose bytes are not UTF-8
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": CN is not valid UTF-8", e);
+        }
     }
 
     private static VerificationException missing(String field, String oid) {
