@@ -77,7 +77,12 @@ public record VekExtensions(String commonName, int structVersion, String product
 
     /** The CN of a distinguished name, or CERT_CHAIN_INVALID when it has none or several. */
     public static String commonName(X500Principal principal, String field) throws VerificationException {
-        RDN[] rdns = X500Name.getInstance(principal.getEncoded()).getRDNs(BCStyle.CN);
+        RDN[] rdns;
+        try {
+            rdns = X500Name.getInstance(principal.getEncoded()).getRDNs(BCStyle.CN);
+        } catch (IllegalArgumentException e) { // BC refuses a name encoding the JDK accepted
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": malformed name", e);
+        }
         if (rdns.length != 1 || rdns[0].isMultiValued()) {
             throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": expected one CN");
         }
