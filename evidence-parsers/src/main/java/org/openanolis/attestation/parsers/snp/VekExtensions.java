@@ -121,12 +121,12 @@ public record VekExtensions(String commonName, int structVersion, String product
 
     private static ASN1Primitive der(byte[] bytes, String field) throws VerificationException {
         try {
-            ASN1Primitive p = ASN1Primitive.fromByteArray(bytes);
-            if (!Arrays.equals(p.getEncoded("DER"), bytes)) {
+            ASN1Primitive p = ASN1Primitive.fromByteArray(bytes); // null for an empty value
+            if (p == null || !Arrays.equals(p.getEncoded("DER"), bytes)) {
                 throw bad(field, "not DER", null);
             }
             return p;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) { // BC parse failures
             throw bad(field, "not DER", e);
         }
     }
