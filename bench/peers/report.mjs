@@ -17,11 +17,11 @@ for (const p of peers) {
   const o = ours.find((x) => key(x.name) === key(p.name));
   const peerName = p.name.split('/').slice(2).join('/');
   if (p.ops_per_cpu_second === undefined) {
-    console.log(`| ${key(p.name)} | ${o ? fmt(o.ops_per_cpu_second) : '-'} | ${peerName} | ${p.rejected ? 'rejected: ' + p.rejected : p.outcome} | - | - | - |`);
+    console.log(`| ${p.name.split('/').slice(0, 2).join('/')} | ${o ? fmt(o.ops_per_cpu_second) : '-'} | ${peerName} | ${p.rejected ? 'rejected: ' + p.rejected : p.outcome} | - | - | - |`);
     continue;
   }
   const r = (x) => (o ? (x / p.ops_per_cpu_second).toFixed(1) + 'x' : '-');
-  console.log(`| ${p.name.includes('+mit') ? key(p.name) + ' (MIT vector zeroed for the peer)' : key(p.name)} | ${o ? fmt(o.ops_per_cpu_second) + ' / ' + fmt(o.ops_per_process_cpu_second) : '-'} `
+  console.log(`| ${p.name.split('/').slice(0, 2).join('/')} | ${o ? fmt(o.ops_per_cpu_second) + ' / ' + fmt(o.ops_per_process_cpu_second) : '-'} `
       + `| ${peerName} | ${fmt(p.ops_per_cpu_second)} | ${o ? r(o.ops_per_cpu_second) : '-'} | ${o ? r(o.ops_per_process_cpu_second) : '-'} `
       + `| ${o ? o.loadavg_1m : '-'} / ${p.loadavg_1m} |`);
 }

@@ -119,6 +119,34 @@ class EvidenceParsersFuzzTest {
     }
 
     @Test
+    void pckCertificate() throws Exception {
+        List<byte[]> seeds = new ArrayList<>();
+        for (byte[] q : quotes()) {
+            try {
+                for (X509Certificate c : Certificates.parsePemChain(QuoteParser.parse(q).signatureData().certificationData().data(),
+                        ReasonCode.CERT_CHAIN_INVALID, "pck_chain")) {
+                    if (c.getExtensionValue(PCK_SGX_EXTENSION) != null) {
+                        seeds.add(c.getEncoded());
+                    }
+                }
+            } catch (VerificationException e) {
+                // a quote that carries no PEM chain (PPID certification data)
+            }
+        }
+        FuzzCampaign.named("pck-certificate").seeds(seeds).documented(code(ReasonCode.CERT_CHAIN_INVALID))
+                .regressionsFrom(getClass())
+                .run(der -> {
+                    X509Certificate pck;
+                    try {
+                        pck = Certificates.parseCertificate(der, ReasonCode.CERT_CHAIN_INVALID, "pck");
+                    } catch (VerificationException e) {
+                        return; // not a certificate any more: the certificate parser's outcome, not this one's
+                    }
+                    PckCertificateExtensions.parse(pck);
+                });
+    }
+
+    @Test
     void intelTcbInfo() {
         FuzzCampaign.named("intel-tcb-info").seeds(files("tdx", "tcb_info\\.json")).dictionary(JSON_TOKENS)
                 .documented(code(ReasonCode.COLLATERAL_INVALID)).regressionsFrom(getClass())
