@@ -145,7 +145,8 @@ public final class FuzzCampaign {
                 inputs++;
             }
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < deadline && inputs < maxInputs) {
+            long seeded = inputs;
+            while ((inputs == seeded || System.nanoTime() < deadline) && inputs < maxInputs) { // at least one mutation
                 check(worker, target, mutate(random), inputTimeoutMillis, "mutation (seed " + seed + ")");
                 inputs++;
             }
