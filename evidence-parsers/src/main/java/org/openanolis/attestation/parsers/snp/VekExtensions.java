@@ -77,11 +77,23 @@ public record VekExtensions(String commonName, int structVersion, String product
 
     /** The CN of a distinguished name, or CERT_CHAIN_INVALID when it has none or several. */
     public static String commonName(X500Principal principal, String field) throws VerificationException {
-        RDN[] rdns = X500Name.getInstance(principal.getEncoded()).getRDNs(BCStyle.CN);
+        RDN[] rdns;
+        try {
+            rdns = X500Name.getInstance(principal.getEncoded()).getRDNs(BCStyle.CN);
+        } catch (IllegalArgumentException e) { // BC refuses a name encoding the JDK accepted
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": malformed name", e);
+        }
         if (rdns.length != 1 || rdns[0].isMultiValued()) {
             throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": expected one CN");
         }
-        return ((ASN1String) rdns[0].getFirst().getValue()).getString();
+        if (!(rdns[0].getFirst().getValue() instanceof ASN1String cn)) {
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": CN is not a string");
+        }
+        try {
+            return cn.getString();
+        } catch (IllegalArgumentException e) { // BC: a UTF8String whose bytes are not UTF-8
+            throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, field, field + ": CN is not valid UTF-8", e);
+        }
     }
 
     private static VerificationException missing(String field, String oid) {
@@ -109,12 +121,12 @@ public record VekExtensions(String commonName, int structVersion, String product
 
     private static ASN1Primitive der(byte[] bytes, String field) throws VerificationException {
         try {
-            ASN1Primitive p = ASN1Primitive.fromByteArray(bytes);
-            if (!Arrays.equals(p.getEncoded("DER"), bytes)) {
+            ASN1Primitive p = ASN1Primitive.fromByteArray(bytes); // null for an empty value
+            if (p == null || !Arrays.equals(p.getEncoded("DER"), bytes)) {
                 throw bad(field, "not DER", null);
             }
             return p;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) { // BC parse failures
             throw bad(field, "not DER", e);
         }
     }

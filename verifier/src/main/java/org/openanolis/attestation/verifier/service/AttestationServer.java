@@ -241,6 +241,11 @@ public final class AttestationServer extends VerticleBase {
         } catch (DecodeException | ClassCastException e) {
             throw new BadRequest("body is not a JSON object", null);
         }
+        return parseAttest(body);
+    }
+
+    /** The checks of an attest body once decoded; package-private so the fuzz tests reach it without HTTP. */
+    static AttestRequest parseAttest(JsonObject body) throws BadRequest {
         if (body == null) {
             throw new BadRequest("body must be a JSON object", null);
         }
