@@ -173,10 +173,18 @@ public final class AttestationServer extends VerticleBase {
                     }
                     Throwable t = ar.cause() instanceof CompletionException && ar.cause().getCause() != null
                             ? ar.cause().getCause() : ar.cause();
+                    Long failureIndex = null;
+                    if (t instanceof AttestationService.RecordedFailure rf) {
+                        failureIndex = rf.logIndex();
+                        t = rf.failure();
+                    }
                     if (t instanceof VerificationException ve) {
                         outcomes.get("fail").increment();
-                        Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(),
-                                new JsonObject().put("field", ve.field()));
+                        JsonObject ext = new JsonObject().put("field", ve.field());
+                        if (failureIndex != null && failureIndex >= 0) {
+                            ext.put("log_index", failureIndex);
+                        }
+                        Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(), ext);
                     } else {
                         outcomes.get("error").increment();
                         Problem.send(ctx, 503, "Attestation could not be completed",
