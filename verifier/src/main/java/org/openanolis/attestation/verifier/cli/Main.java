@@ -128,7 +128,7 @@ public final class Main {
             org.openanolis.attestation.verifier.service.ServiceLauncher.Running running =
                     org.openanolis.attestation.verifier.service.ServiceLauncher.start(c, clock,
                             anchors -> engines.verifiers(),
-                            org.openanolis.attestation.verifier.attest.AttestationRecorder.NONE, engines::status);
+                            null, engines::status);
             out.println("attestation verifier " + org.openanolis.attestation.verifier.service.ServiceLauncher.version()
                     + " listening on " + c.host + ":" + running.port() + " (data in " + c.dataPath().toAbsolutePath() + ")");
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);

@@ -52,6 +52,8 @@ public final class AttestationServer extends VerticleBase {
     private Timer attestTimer;
     private WorkerExecutor workers;
     private HttpServer server;
+    /** Extra route groups (the verification log's auditor routes), mounted after the core routes. */
+    private final List<java.util.function.BiConsumer<Router, WorkerExecutor>> extraRoutes = new ArrayList<>();
 
     public AttestationServer(ServiceConfig config, NonceService nonces, AttestationService attestation,
                              SigningKeys keys, Supplier<JsonObject> status) {
@@ -60,6 +62,12 @@ public final class AttestationServer extends VerticleBase {
         this.attestation = attestation;
         this.keys = keys;
         this.status = status;
+    }
+
+    /** Adds a route group, mounted with the service's worker pool at start. Call before deploying. */
+    public AttestationServer withRoutes(java.util.function.BiConsumer<Router, WorkerExecutor> routes) {
+        extraRoutes.add(routes);
+        return this;
     }
 
     /** The port actually bound (useful when configured as 0 in tests). */
@@ -94,6 +102,7 @@ public final class AttestationServer extends VerticleBase {
                 .putHeader("Cache-Control", "max-age=60")
                 .end(keys.jwks().toString()));
         router.get("/.well-known/openid-configuration").handler(this::discovery);
+        extraRoutes.forEach(r -> r.accept(router, workers));
 
         router.errorHandler(413, ctx -> Problem.send(ctx, 413, "Request body too large",
                 "the body exceeds " + config.bodyLimitBytes + " bytes", null, null));

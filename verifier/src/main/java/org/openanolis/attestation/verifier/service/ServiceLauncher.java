@@ -19,7 +19,11 @@ import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.DefaultAppraiser;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
+import org.openanolis.attestation.verifier.log.LogDatabase;
 import org.openanolis.attestation.verifier.nonce.NonceService;
+import org.openanolis.attestation.verifier.service.log.AuditorAuth;
+import org.openanolis.attestation.verifier.service.log.LogRoutes;
+import org.openanolis.attestation.verifier.service.log.LogService;
 import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 import org.openanolis.attestation.verifier.token.SigningKeys;
 
@@ -30,14 +34,17 @@ import org.openanolis.attestation.verifier.token.SigningKeys;
  */
 public final class ServiceLauncher {
     /** The running service. */
-    public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces) {
+    public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces, LogService log) {
         public int port() {
             return server.actualPort();
         }
 
-        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x. */
+        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x, then the log. */
         public Future<Void> close() {
-            return vertx.close();
+            return vertx.close().eventually(() -> {
+                log.close();
+                return Future.succeededFuture();
+            });
         }
     }
 
@@ -47,6 +54,7 @@ public final class ServiceLauncher {
      * Starts the service.
      *
      * @param verifiers builds the evidence engines from the configuration and trust anchors
+     * @param recorder where appraisals are recorded; null = the verification log of this service
      */
     public static Running start(ServiceConfig config, Clock clock,
                                 Function<TrustAnchors, EvidenceVerifiers> verifiers,
@@ -72,20 +80,28 @@ public final class ServiceLauncher {
         EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofSeconds(config.tokenLifetimeSeconds),
                 config.issuer, "attestation-verifier " + version());
         DefaultAppraiser appraiser = new DefaultAppraiser();
+        // --- Verification log (logint). Until the shared Database lands (polint), the log opens its
+        // own SQLite file under data_dir; at merge this becomes the shared Database's DataSource.
+        LogService log = LogService.open(config, LogDatabase.sqlite(data.resolve("verifier.db"),
+                LogDatabase.SqliteDurability.FULL), clock, version());
+        AttestationRecorder effectiveRecorder = recorder != null ? recorder : log.recorder();
+        // --- end verification log
         AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), () -> appraiser,
-                issuer, recorder, () -> new VerificationContext(clock, anchors));
+                issuer, effectiveRecorder, () -> new VerificationContext(clock, anchors));
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
                 () -> new JsonObject().put("trust_anchors", anchors.origin())
                         .put("version", version())
                         .put("collateral", new JsonObject(collateralStatus.get())));
+        server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(server).await();
         } catch (Exception e) {
             vertx.close();
+            log.close();
             throw e;
         }
-        return new Running(vertx, server, keys, nonces);
+        return new Running(vertx, server, keys, nonces, log);
     }
 
     /** The nonce key from configuration, or one generated once and kept in the data directory. */
