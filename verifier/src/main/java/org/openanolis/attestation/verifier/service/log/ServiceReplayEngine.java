@@ -74,13 +74,32 @@ public final class ServiceReplayEngine implements ReplayEngine {
         return new DefaultAppraiser();
     };
 
+    /**
+     * Builds the engines of one replay from the entry's recorded collateral only: device
+     * ({@code cpu}, {@code gpu0}, ...) → collateral kind → bytes.
+     */
+    @FunctionalInterface
+    public interface EngineFactory {
+        EvidenceVerifiers engines(Map<String, Map<String, byte[]>> collateralByDevice, int gpuCount, OcspMode mode);
+    }
+
     private final TrustAnchors anchors;
     private final PolicyResolver policies;
+    private final EngineFactory engines;
     private final GpuEvidenceVerifier gpuEngine = GpuEvidenceVerifier.builder().build();
 
+    /** A replay with the real TDX/SGX, SNP and NVIDIA engines. */
     public ServiceReplayEngine(TrustAnchors anchors, PolicyResolver policies) {
         this.anchors = anchors;
         this.policies = policies;
+        this.engines = this::verifiers;
+    }
+
+    /** A replay with other engines (tests with stand-in engines; the binding and appraisal are still the service's). */
+    public ServiceReplayEngine(TrustAnchors anchors, PolicyResolver policies, EngineFactory engines) {
+        this.anchors = anchors;
+        this.policies = policies;
+        this.engines = engines;
     }
 
     @Override
@@ -112,7 +131,7 @@ public final class ServiceReplayEngine implements ReplayEngine {
 
         Appraiser appraiser = policies.appraiserFor(entry.policy());
         VerificationContext ctx = new VerificationContext(Clock.fixed(entry.instant(), ZoneOffset.UTC), anchors);
-        EvidenceVerifiers verifiers = verifiers(byDevice, gpus.size(), mode);
+        EvidenceVerifiers verifiers = engines.engines(byDevice, gpus.size(), mode);
         AttestationService.Outcome outcome;
         try {
             outcome = AttestationService.verifyAndAppraise(nonce, req, verifiers, appraiser, ctx, new CollateralUsage());
