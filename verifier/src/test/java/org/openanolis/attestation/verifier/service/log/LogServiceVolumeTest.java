@@ -181,7 +181,7 @@ class LogServiceVolumeTest {
 
     @Test
     void fewHundredAttestationsReplayCleanOnlineAndOfflineAndTamperingIsFound() throws Exception {
-        int n = 300;
+        int n = 200;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<JsonNode>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -262,7 +262,7 @@ class LogServiceVolumeTest {
         // export, then offline replay of the export.
         Path export = work.resolve("export");
         LogTestClient.Run exported = LogTestClient.run(s -> LogExportCommand.run(List.of("--url", client.base, "--token",
-                LogTestClient.TOKEN, "--from", "0", "--to", Integer.toString(n), "--out", export.toString()), s[0], s[1]));
+                LogTestClient.TOKEN, "--from", "0", "--to", Integer.toString(n), "--out", export.toString(), "--no-bundles"), s[0], s[1]));
         assertEquals(0, exported.exit(), exported.err());
         LogTestClient.Run offline = LogTestClient.run(s -> LogReplayCommand.run(List.of("--export", export.toString(),
                 "--log-key", vkey.toString(), "--since-checkpoint", trusted.toString(), "--json"),
