@@ -76,6 +76,12 @@ public final class LogRecorder implements AttestationRecorder {
 
     /** Builds the entry of {@code record}; collateral bytes go to {@code blobs} by digest. */
     LogEntry toEntry(Record record, Map<Sha256Digest, byte[]> blobs) {
+        return entryOf(record, blobs, verifierVersion, settings);
+    }
+
+    /** The entry of {@code record} as a service of {@code verifierVersion} with {@code settings} writes it. */
+    static LogEntry entryOf(Record record, Map<Sha256Digest, byte[]> blobs, String verifierVersion,
+                            Map<String, Object> settings) {
         AttestRequest req = record.request();
         LogEntry.Builder b = LogEntry.builder();
         String cpuTee = req.cpu().tee();
