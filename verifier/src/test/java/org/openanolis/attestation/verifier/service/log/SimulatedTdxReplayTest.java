@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.simulator.gpu.NvidiaTestPki;
+import org.openanolis.attestation.simulator.gpu.SimulatedArch;
+import org.openanolis.attestation.simulator.gpu.SimulatedNvidiaDevice;
+import org.openanolis.attestation.simulator.gpu.SwidRimBuilder;
 import org.openanolis.attestation.simulator.tdx.IntelTestPki;
 import org.openanolis.attestation.simulator.tdx.SimulatedIntelPlatform;
 import org.openanolis.attestation.verifier.attest.AttestationService;
@@ -29,14 +34,17 @@ import org.openanolis.attestation.verifier.cli.Main;
 import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
 import org.openanolis.attestation.verifier.gpu.OcspSource;
+import org.openanolis.attestation.verifier.gpu.RimKind;
 import org.openanolis.attestation.verifier.gpu.StaticRimSource;
+import org.openanolis.attestation.verifier.log.LogEntry;
 import org.openanolis.attestation.verifier.service.ServiceConfig;
 import org.openanolis.attestation.verifier.service.ServiceLauncher;
 import org.openanolis.attestation.verifier.tdx.TdxCollateral;
 
 /**
  * Passed (affirming) and contraindicated (debug TD) decisions made by the real TDX engine on
- * simulator quotes bound to the service nonce, with a generated Intel PKI pinned through
+ * simulator quotes bound to the service nonce, some with a simulated Hopper GPU verified by the
+ * real NVIDIA engine against signed RIMs, with generated Intel and NVIDIA PKIs pinned through
  * {@code trust_anchors_dir}; {@code verifier replay --url --trust-anchors} reproduces every one.
  */
 class SimulatedTdxReplayTest {
@@ -50,6 +58,7 @@ class SimulatedTdxReplayTest {
     private static SimulatedIntelPlatform host;
     private static Path anchors;
     private static final byte[] SVN = new byte[16];
+    private static SimulatedNvidiaDevice gpu;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +68,13 @@ class SimulatedTdxReplayTest {
         Files.createDirectories(anchors.resolve("intel"));
         Files.write(anchors.resolve("intel/Intel_SGX_Provisioning_Certification_RootCA.pem"),
                 IntelTestPki.pem(pki.root().certificate()));
+        NvidiaTestPki nvidia = NvidiaTestPki.create(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
+        nvidia.writeTrustAnchors(anchors);
+        gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(nvidia);
+        NvidiaTestPki.RimSigner rimSigner = nvidia.rimSigner();
+        Map<RimKind, byte[]> rims = new EnumMap<>(RimKind.class);
+        rims.put(RimKind.DRIVER, SwidRimBuilder.driverRim(gpu).sign(rimSigner));
+        rims.put(RimKind.VBIOS, SwidRimBuilder.vbiosRim(gpu).sign(rimSigner));
         int[] tdx = {5, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         SVN[0] = 5;
         SVN[2] = 7;
@@ -77,10 +93,11 @@ class SimulatedTdxReplayTest {
         c.rateLimitPerSecond = 0;
         c.auditorToken = LogTestClient.TOKEN;
         c.trustAnchorsDir = anchors.toString();
+        c.ocspMode = "off";
         running = ServiceLauncher.start(c, Clock.fixed(AT, ZoneOffset.UTC), a -> new EngineEvidenceVerifiers(
                 request -> collateral, request -> {
                     throw new VerificationException(ReasonCode.COLLATERAL_MISSING, "vek", "no AMD source in this test");
-                }, GpuEvidenceVerifier.builder().build(), new StaticRimSource(Map.of()), OcspSource.none(), OcspMode.OFF),
+                }, GpuEvidenceVerifier.builder().build(), new StaticRimSource(rims), OcspSource.none(), OcspMode.OFF),
                 null);
         client = new LogTestClient("http://127.0.0.1:" + running.port());
     }
@@ -90,9 +107,13 @@ class SimulatedTdxReplayTest {
         running.close().await();
     }
 
-    private static JsonNode attest(boolean debug) throws Exception {
+    private static JsonNode attest(boolean debug, boolean withGpu) throws Exception {
         String nonce = client.nonce();
-        byte[] runtime = AttestationService.runtimeData(null, List.of());
+        List<byte[]> gpus = new ArrayList<>();
+        if (withGpu) {
+            gpus.add(gpu.report(AttestationService.gpuNonce(Base64.getUrlDecoder().decode(nonce))));
+        }
+        byte[] runtime = AttestationService.runtimeData(null, gpus);
         byte[] reportData = Digests.sha512(Base64.getUrlDecoder().decode(nonce), runtime);
         byte[] attributes = new byte[8];
         attributes[0] = (byte) (debug ? 1 : 0); // TDATTRIBUTES.DEBUG, bit 0
@@ -101,17 +122,34 @@ class SimulatedTdxReplayTest {
         body.put("nonce", nonce);
         body.put("runtime_data", Base64.getEncoder().encodeToString(runtime));
         body.putObject("cpu").put("tee", "tdx").put("evidence", Base64.getEncoder().encodeToString(quote));
+        var arr = body.putArray("gpus");
+        for (byte[] g : gpus) {
+            arr.addObject().put("tee", "nvgpu").put("evidence", Base64.getEncoder().encodeToString(g))
+                    .put("cert_chain", new String(gpu.credentials().chainPem(), java.nio.charset.StandardCharsets.US_ASCII));
+        }
         return client.attest(body);
     }
 
     @Test
-    void affirmingAndDebugDecisionsOfTheRealEngineReplay() throws Exception {
+    void affirmingDebugAndGpuDecisionsOfTheRealEnginesReplay() throws Exception {
         List<String> statuses = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            JsonNode r = attest(i % 4 == 3);
+            JsonNode r = attest(i % 4 == 3, i % 3 == 1);
             assertEquals(200, r.get("http_status").asInt(), r.toString());
             statuses.add(r.get("status").get("cpu").asText());
+            if (i % 3 == 1) {
+                assertTrue(r.get("status").has("gpu0"), r.toString());
+            }
         }
+        // An entry with a GPU records the RIMs the NVIDIA engine was given.
+        LogEntry withGpu = LogEntry.decode(running.log().store().entries(1, 2).get(1L));
+        java.util.Set<String> gpuKinds = new java.util.HashSet<>();
+        withGpu.collateral().forEach(ref -> {
+            if (ref.submodule().equals("gpu0")) {
+                gpuKinds.add(ref.kind());
+            }
+        });
+        assertEquals(java.util.Set.of("driver_rim", "vbios_rim"), gpuKinds);
         assertEquals(9, statuses.stream().filter("affirming"::equals).count(), statuses.toString());
         assertEquals(3, statuses.stream().filter("contraindicated"::equals).count(), statuses.toString());
 
