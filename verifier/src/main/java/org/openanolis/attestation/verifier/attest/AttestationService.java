@@ -7,6 +7,10 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import java.io.IOException;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,11 +80,27 @@ public final class AttestationService {
      */
     public Outcome appraise(AttestRequest req) throws VerificationException {
         byte[] nonce = nonces.verify(req.nonce());
+        return verifyAndAppraise(nonce, req, verifiers, appraiser.get(), pinned(context.get()), new CollateralUsage());
+    }
+
+    /** The context with its clock fixed at one instant, so that the instant the log records is the one judged at. */
+    private static VerificationContext pinned(VerificationContext ctx) {
+        return new VerificationContext(Clock.fixed(ctx.clock().instant(), ZoneOffset.UTC), ctx.trustAnchors());
+    }
+
+    /**
+     * Everything after the nonce check: CPU verification, binding, GPU verification and appraisal,
+     * with the collateral each engine was given noted in {@code usage}. The service calls it with
+     * a MAC-checked nonce; a log replay calls it with the recorded nonce, engines fed only with the
+     * recorded collateral, and a clock fixed at the recorded instant.
+     */
+    public static Outcome verifyAndAppraise(byte[] nonce, AttestRequest req, EvidenceVerifiers verifiers,
+                                            Appraiser appraiser, VerificationContext ctx, CollateralUsage usage)
+            throws VerificationException {
         RuntimeData runtime = RuntimeData.parse(req.runtimeData(), req.gpus().size());
-        VerificationContext ctx = context.get();
 
         Map<String, VerifiedEvidence> evidence = new LinkedHashMap<>();
-        VerifiedEvidence cpu = verifiers.verifyCpu(req.cpu(), ctx);
+        VerifiedEvidence cpu = usage.run("cpu", () -> verifiers.verifyCpu(req.cpu(), ctx));
         byte[] expectedReportData = Digests.sha512(nonce, req.runtimeData());
         byte[] reportData = hexClaim(cpu, "report_data");
         if (!MessageDigest.isEqual(expectedReportData, reportData)) {
@@ -98,14 +118,13 @@ public final class AttestationService {
                         "runtime_data.gpu_evidence_sha256[" + i + "]",
                         Hex.encode(digest), Hex.encode(runtime.gpuDigests().get(i)));
             }
-            evidence.put("gpu" + i, verifiers.verifyGpu(g, gpuNonce, ctx));
+            evidence.put("gpu" + i, usage.run("gpu" + i, () -> verifiers.verifyGpu(g, gpuNonce, ctx)));
         }
 
-        Appraiser a = appraiser.get();
         Map<String, Appraiser.Appraisal> appraisals = new LinkedHashMap<>();
         for (Map.Entry<String, VerifiedEvidence> e : evidence.entrySet()) {
             String kind = e.getKey().equals("cpu") ? "cpu" : "gpu";
-            appraisals.put(e.getKey(), a.appraise(e.getKey(), e.getValue(), req.policyIds().get(kind)));
+            appraisals.put(e.getKey(), appraiser.appraise(e.getKey(), e.getValue(), req.policyIds().get(kind)));
         }
         return new Outcome(evidence, appraisals, runtime.teePublicJwk());
     }
@@ -113,21 +132,39 @@ public final class AttestationService {
     /**
      * The whole pipeline: appraise, record, then issue the token. The returned future fails with
      * the verification exception, or with the recorder's error (no token without its log entry).
-     * A denied outcome is recorded (without a token id) and then fails with
-     * {@link PolicyDeniedException}, so the log holds the full explanation of every denial.
+     * A denied outcome is recorded (under a {@code denied-} jti that no token carries) and then
+     * fails with {@link PolicyDeniedException}, so the log holds the full explanation of every
+     * denial.
+     *
+     * <p>Once the nonce is valid, a verification failure is an appraisal outcome too: it is
+     * recorded (with its reason code and the collateral used so far, under a fresh {@code jti}
+     * that no token carries) before the failure is returned. Requests with an invalid or expired
+     * nonce are not recorded: they are not appraisals, and anyone could flood the log with them.
      */
     public CompletableFuture<Attestation> attest(AttestRequest req) {
-        Outcome outcome;
+        byte[] nonce;
         try {
-            outcome = appraise(req);
+            nonce = nonces.verify(req.nonce());
         } catch (VerificationException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        VerificationContext ctx = pinned(context.get());
+        Instant instant = ctx.clock().instant();
+        CollateralUsage usage = new CollateralUsage();
+        Outcome outcome;
+        try {
+            outcome = verifyAndAppraise(nonce, req, verifiers, appraiser.get(), ctx, usage);
+        } catch (VerificationException e) {
+            String jti = "failed-" + UUID.randomUUID();
+            return recorder.record(new AttestationRecorder.Record(req, null, jti, e, usage.used(), instant))
+                    .thenCompose(index -> CompletableFuture.failedFuture(new RecordedFailure(e, index)));
         } catch (Appraiser.PolicyUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (outcome.denied()) {
             Outcome denied = outcome;
-            return recorder.record(new AttestationRecorder.Record(req, denied, null))
+            String jti = "denied-" + UUID.randomUUID();
+            return recorder.record(new AttestationRecorder.Record(req, denied, jti, null, usage.used(), instant))
                     .thenCompose(index -> CompletableFuture.<Attestation>failedFuture(new PolicyDeniedException(denied)));
         }
         EarTokenIssuer.Issued token;
@@ -137,8 +174,29 @@ public final class AttestationService {
             return CompletableFuture.failedFuture(e);
         }
         // The token exists only in memory until its log entry is committed.
-        return recorder.record(new AttestationRecorder.Record(req, outcome, token.jti()))
+        return recorder.record(new AttestationRecorder.Record(req, outcome, token.jti(), null, usage.used(), instant))
                 .thenApply(index -> new Attestation(token, outcome, index));
+    }
+
+    /** A verification failure that the log recorded at {@code logIndex} (-1 when nothing is kept). */
+    public static final class RecordedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient VerificationException failure;
+        private final long logIndex;
+
+        public RecordedFailure(VerificationException failure, long logIndex) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+            this.logIndex = logIndex;
+        }
+
+        public VerificationException failure() {
+            return failure;
+        }
+
+        public long logIndex() {
+            return logIndex;
+        }
     }
 
     private static EarTokenIssuer.Result toTokenResult(AttestRequest req, Outcome o) {

@@ -17,6 +17,7 @@ import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
 import org.openanolis.attestation.verifier.gpu.OcspSource;
 import org.openanolis.attestation.verifier.gpu.RimSource;
+import org.openanolis.attestation.verifier.tdx.TdxCollateral;
 import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
 import org.openanolis.attestation.verifier.tdx.TdxQuoteVerifier;
 
@@ -37,11 +38,11 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
 
     public EngineEvidenceVerifiers(TdxCollateralSource intel, SnpCollateralSource amd, GpuEvidenceVerifier gpu,
                                    RimSource rims, OcspSource ocsp, OcspMode ocspMode) {
-        this.intel = intel;
-        this.amd = amd;
+        this.intel = recording(intel);
+        this.amd = recording(amd);
         this.gpu = gpu;
-        this.rims = rims;
-        this.ocsp = ocsp;
+        this.rims = recording(rims);
+        this.ocsp = recording(ocsp);
         this.ocspMode = ocspMode;
     }
 
@@ -67,7 +68,8 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         Optional<X509Certificate> intermediate = inter == null ? Optional.empty()
                 : Optional.of(Certificates.parseCertificate(inter, ReasonCode.COLLATERAL_INVALID, "cpu.ask"));
         SnpCollateral c = new SnpCollateral(cert, intermediate, Optional.empty(), Optional.empty());
-        return request -> c;
+        SnpCollateralSource fixed = request -> c;
+        return recording(fixed);
     }
 
     @Override
@@ -77,6 +79,56 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
                 org.openanolis.attestation.verifier.gpu.GpuEvidence.fromPem(e.tee(), null, e.report(), e.certChainPem());
         GpuDeviceResult r = gpu.verify(ev, expectedNonce, rims, ocsp, ocspMode, ctx);
         return r.orThrow();
+    }
+
+    // The sources below report what they hand to the engines to CollateralUsage (the verification
+    // log records it); they return the delegate's objects unchanged, so the engines' caches work.
+
+    private static TdxCollateralSource recording(TdxCollateralSource s) {
+        return request -> {
+            TdxCollateral c = s.collateralFor(request);
+            c.presentParts().forEach(CollateralUsage::note);
+            return c;
+        };
+    }
+
+    private static SnpCollateralSource recording(SnpCollateralSource s) {
+        return request -> {
+            SnpCollateral c = s.collateralFor(request);
+            try {
+                CollateralUsage.note("vek", c.vek().getEncoded());
+                boolean vlek = c.vek().getSubjectX500Principal().getName().contains("VLEK");
+                if (c.intermediate().isPresent()) {
+                    CollateralUsage.note(vlek ? "asvk" : "ask", c.intermediate().get().getEncoded());
+                }
+                if (c.ark().isPresent()) {
+                    CollateralUsage.note("ark", c.ark().get().getEncoded());
+                }
+                if (c.crl().isPresent()) {
+                    CollateralUsage.note("crl", c.crl().get().getEncoded());
+                }
+            } catch (java.security.cert.CertificateEncodingException | java.security.cert.CRLException e) {
+                throw new VerificationException(ReasonCode.COLLATERAL_INVALID, "vek", "collateral cannot be re-encoded");
+            }
+            return c;
+        };
+    }
+
+    private static RimSource recording(RimSource s) {
+        return (kind, rimId) -> {
+            Optional<byte[]> doc = s.fetch(kind, rimId);
+            doc.ifPresent(b -> CollateralUsage.note(kind.collateralKey(), b));
+            return doc;
+        };
+    }
+
+    private static OcspSource recording(OcspSource s) {
+        return query -> {
+            Optional<OcspSource.Answer> a = s.fetch(query);
+            a.ifPresent(x -> CollateralUsage.note("ocsp/" + query.subject().getSerialNumber().toString(16),
+                    x.responseDer()));
+            return a;
+        };
     }
 
     /** Names of the parts, for {@code /v1/status}. */

@@ -32,10 +32,17 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: verifier verify <bundle-dir> [--at <RFC 3339 instant>] [--trust-anchors <dir>] [--json]",
             "       verifier serve [--config <file.json>]",
+            "       verifier replay (--url <service> [--token <t>] | --export <dir>) [--log-key <vkey file>]",
+            "                [--origin <origin>] [--since-checkpoint <note file>] [--trust-anchors <dir>] [--json]",
+            "       verifier export --url <service> [--token <t>] --from <N> --to <M> --out <dir>",
             "",
             "  serve    run the attestation service (port 8080, state under ./data unless configured;",
             "           every config key can be set as ATTESTATION_<KEY>, see docs/configuration.md)",
             "  verify   verify an attestation bundle offline (shared/design/bundle-format.md)",
+            "  replay   audit the verification log: checkpoint signature, consistency, inclusion of every",
+            "           entry, and re-run of every appraisal (exit 0 clean, 1 findings, 2 usage error;",
+            "           the auditor token defaults to $ATTESTATION_AUDITOR_TOKEN; see docs/verification-log.md)",
+            "  export   write a range of log entries with checkpoint, proofs and bundles for offline replay",
             "           --at             judge at this instant instead of the manifest's verify_at",
             "           --trust-anchors  use the vendor roots in <dir> instead of the built-in ones",
             "           --json           print one JSON object instead of a summary",
@@ -61,6 +68,14 @@ public final class Main {
                     return verify(rest, out, clock);
                 case "serve":
                     return serve(rest, out, err);
+                case "replay":
+                    return org.openanolis.attestation.verifier.log.LogReplayCommand.run(rest,
+                            java.util.Optional.of(new org.openanolis.attestation.verifier.service.log.ServiceReplayEngine(
+                                    replayAnchors(rest),
+                                    org.openanolis.attestation.verifier.service.log.ServiceReplayEngine.BUILT_IN)),
+                            out, err);
+                case "export":
+                    return org.openanolis.attestation.verifier.log.LogExportCommand.run(rest, out, err);
                 default:
                     err.println("unknown command: " + command);
                     err.println(USAGE);
@@ -69,6 +84,25 @@ public final class Main {
         } catch (UsageException | BundleException e) {
             err.println("error: " + e.getMessage());
             return EXIT_USAGE;
+        }
+    }
+
+    /** {@code --trust-anchors <dir>} of a replay (removed from {@code args}), else the built-in roots. */
+    private static TrustAnchors replayAnchors(List<String> args) throws UsageException {
+        int i = args.indexOf("--trust-anchors");
+        if (i < 0) {
+            return TrustAnchors.builtIn();
+        }
+        if (i + 1 >= args.size()) {
+            throw new UsageException("--trust-anchors needs a directory");
+        }
+        Path dir = Path.of(args.get(i + 1));
+        args.remove(i + 1);
+        args.remove(i);
+        try {
+            return TrustAnchors.fromDirectory(dir);
+        } catch (Exception e) {
+            throw new UsageException("cannot read trust anchors from " + dir + ": " + e.getMessage());
         }
     }
 
@@ -128,7 +162,7 @@ public final class Main {
             org.openanolis.attestation.verifier.service.ServiceLauncher.Running running =
                     org.openanolis.attestation.verifier.service.ServiceLauncher.start(c, clock,
                             anchors -> engines.verifiers(),
-                            org.openanolis.attestation.verifier.attest.AttestationRecorder.NONE, engines::status);
+                            null, engines::status);
             out.println("attestation verifier " + org.openanolis.attestation.verifier.service.ServiceLauncher.version()
                     + " listening on " + c.host + ":" + running.port() + " (data in " + c.dataPath().toAbsolutePath() + ")");
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);

@@ -22,6 +22,11 @@ import org.openanolis.attestation.certs.Hex;
 public final class EntryBundleWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> HEX_EVIDENCE = Set.of("nonce");
+    /**
+     * Evidence the service records that is not a bundle-format evidence key: written beside the
+     * manifest as {@code <kind>.bin} but not listed in it, so the bundle stays readable.
+     */
+    private static final Set<String> SIDE_EVIDENCE = Set.of("runtime_data");
 
     private EntryBundleWriter() {}
 
@@ -49,7 +54,9 @@ public final class EntryBundleWriter {
                     throw new IllegalArgumentException("submodule " + submodule + " mixes TEEs " + tee + " and " + e.tee());
                 }
                 tee = e.tee();
-                if (HEX_EVIDENCE.contains(e.kind())) {
+                if (SIDE_EVIDENCE.contains(e.kind())) {
+                    Files.write(bundle.resolve(safeName(e.kind()) + ".bin"), e.bytes());
+                } else if (HEX_EVIDENCE.contains(e.kind())) {
                     evidence.put(e.kind(), Hex.encode(e.bytes()));
                 } else {
                     String file = safeName(e.kind()) + extension(e.kind(), e.bytes());

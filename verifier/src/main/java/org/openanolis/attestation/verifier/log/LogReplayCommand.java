@@ -11,13 +11,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The offline half of {@code verifier replay}: {@code --export <dir> --log-key <vkey file>
- * --origin <origin> [--since-checkpoint <note file>] [--json]}. Audits the export against the
+ * {@code verifier replay}: {@code (--url <service> [--token <t>] | --export <dir>) [--log-key <vkey
+ * file>] [--origin <origin>] [--since-checkpoint <note file>] [--json]}. Audits the export against the
  * pinned key (and the checkpoint the auditor trusted last, verified with the same key), replays
  * every entry with the given {@link ReplayEngine} when there is one, prints a summary (or JSON)
  * and a progress bar on long runs, and returns the exit status: 0 clean, 1 any finding, 2 usage
- * or I/O error. {@code cli.Main} dispatches here once the service supplies the engine; the
- * {@code --url} source (HTTP client) follows the service.
+ * or I/O error. {@code --url} reads the service's auditor routes ({@link HttpLogSource}).
  */
 public final class LogReplayCommand {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -41,6 +40,8 @@ public final class LogReplayCommand {
 
     private static int parseAndRun(List<String> args, Optional<ReplayEngine> engine, PrintStream out, PrintStream err) {
         Path export = null;
+        String url = null;
+        String token = System.getenv("ATTESTATION_AUDITOR_TOKEN");
         Path keyFile = null;
         Path since = null;
         String origin = null;
@@ -49,6 +50,8 @@ public final class LogReplayCommand {
             String a = args.get(i);
             switch (a) {
                 case "--export" -> export = Path.of(value(args, ++i, a));
+                case "--url" -> url = value(args, ++i, a);
+                case "--token" -> token = value(args, ++i, a);
                 case "--log-key" -> keyFile = Path.of(value(args, ++i, a));
                 case "--since-checkpoint" -> since = Path.of(value(args, ++i, a));
                 case "--origin" -> origin = value(args, ++i, a);
@@ -59,13 +62,30 @@ public final class LogReplayCommand {
                 }
             }
         }
-        if (export == null || keyFile == null || origin == null) {
-            err.println("usage: replay --export <dir> --log-key <vkey file> --origin <origin> "
-                    + "[--since-checkpoint <note file>] [--json]");
+        if ((export == null) == (url == null) || (export != null && keyFile == null)) {
+            err.println(USAGE);
             return 2;
         }
         try {
-            NoteVerifierKey key = NoteVerifierKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8).strip());
+            LogSource source;
+            NoteVerifierKey key;
+            if (url != null) {
+                HttpLogSource http = new HttpLogSource(url, token);
+                source = http;
+                if (keyFile == null) {
+                    key = NoteVerifierKey.parse(http.publishedKey());
+                    err.println("replay: warning: no --log-key; using the key the service publishes (" + key
+                            + "), which proves nothing against that service. Pin it for the next audit.");
+                } else {
+                    key = NoteVerifierKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8).strip());
+                }
+            } else {
+                key = NoteVerifierKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8).strip());
+                source = ExportedLog.open(export);
+            }
+            if (origin == null) {
+                origin = key.name();
+            }
             LogAuditor.Builder builder = LogAuditor.builder().logKey(key).origin(origin);
             if (since != null) {
                 builder.trustedCheckpoint(Checkpoint.open(Files.readString(since, StandardCharsets.UTF_8), key, origin));
@@ -77,7 +97,6 @@ public final class LogReplayCommand {
             } else {
                 builder.skipReplay();
             }
-            ExportedLog source = ExportedLog.open(export);
             long total = source.endIndex() - source.firstIndex();
             boolean showProgress = !json && total >= PROGRESS_MIN_ENTRIES;
             if (showProgress) {
@@ -102,6 +121,12 @@ public final class LogReplayCommand {
             return 2;
         }
     }
+
+    /** Usage of {@code replay}. */
+    public static final String USAGE = "usage: replay (--url <service> [--token <auditor token>] | --export <dir>) "
+            + "[--log-key <vkey file>] [--origin <origin>] [--since-checkpoint <note file>] [--json]\n"
+            + "  --log-key is required with --export; --origin defaults to the key's name;\n"
+            + "  the token defaults to $ATTESTATION_AUDITOR_TOKEN";
 
     private static String value(List<String> args, int i, String flag) {
         if (i >= args.size()) {

@@ -65,6 +65,15 @@ public final class NoteSigner {
         return signer;
     }
 
+    /** The private key text form {@code PRIVATE+KEY+<name>+<id>+<base64(0x01 || seed)>}; keep it secret. */
+    public String skey() {
+        byte[] key = new byte[33];
+        key[0] = NoteVerifierKey.ED25519_TYPE;
+        System.arraycopy(privateKey.getEncoded(), 0, key, 1, 32);
+        return "PRIVATE+KEY+" + name + "+" + String.format("%08x", verifierKey.keyId()) + "+"
+                + Base64.getEncoder().encodeToString(key);
+    }
+
     public String name() {
         return name;
     }

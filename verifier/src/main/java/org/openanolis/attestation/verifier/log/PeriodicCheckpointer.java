@@ -21,6 +21,7 @@ public final class PeriodicCheckpointer implements AutoCloseable {
     private final Consumer<Exception> onError;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong lastSize = new AtomicLong(-1);
+    private volatile LogLease lease;
 
     private PeriodicCheckpointer(JdbcLogStore store, NoteSigner signer, Clock clock, Consumer<Exception> onError) {
         this.store = Objects.requireNonNull(store);
@@ -45,8 +46,27 @@ public final class PeriodicCheckpointer implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Like {@link #start(JdbcLogStore, NoteSigner, Clock, Duration, Consumer)}, but a period only
+     * signs when {@code lease} is held (one replica of several at a time).
+     */
+    public static PeriodicCheckpointer start(JdbcLogStore store, NoteSigner signer, Clock clock, Duration interval,
+                                             LogLease lease, Consumer<Exception> onError) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive");
+        }
+        PeriodicCheckpointer c = new PeriodicCheckpointer(store, signer, clock, onError);
+        c.lease = Objects.requireNonNull(lease);
+        c.scheduler.scheduleWithFixedDelay(c::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return c;
+    }
+
     private void tick() {
         try {
+            LogLease l = lease;
+            if (l != null && !l.tryAcquire()) {
+                return;
+            }
             if (store.treeSize() != lastSize.get()) {
                 checkpointNow();
             }

@@ -56,6 +56,8 @@ public final class AttestationServer extends VerticleBase {
     private Timer attestTimer;
     private WorkerExecutor workers;
     private HttpServer server;
+    /** Extra route groups (the verification log's auditor routes), mounted after the core routes. */
+    private final List<java.util.function.BiConsumer<Router, WorkerExecutor>> extraRoutes = new ArrayList<>();
 
     public AttestationServer(ServiceConfig config, NonceService nonces, AttestationService attestation,
                              SigningKeys keys, Supplier<JsonObject> status) {
@@ -71,6 +73,12 @@ public final class AttestationServer extends VerticleBase {
         this.attestation = attestation;
         this.keys = keys;
         this.status = status;
+    }
+
+    /** Adds a route group, mounted with the service's worker pool at start. Call before deploying. */
+    public AttestationServer withRoutes(java.util.function.BiConsumer<Router, WorkerExecutor> routes) {
+        extraRoutes.add(routes);
+        return this;
     }
 
     /** The port actually bound (useful when configured as 0 in tests). */
@@ -108,6 +116,7 @@ public final class AttestationServer extends VerticleBase {
         if (admin != null) {
             admin.mount(router, workers);
         }
+        extraRoutes.forEach(r -> r.accept(router, workers));
 
         router.errorHandler(413, ctx -> Problem.send(ctx, 413, "Request body too large",
                 "the body exceeds " + config.bodyLimitBytes + " bytes", null, null));
@@ -187,6 +196,11 @@ public final class AttestationServer extends VerticleBase {
                     }
                     Throwable t = ar.cause() instanceof CompletionException && ar.cause().getCause() != null
                             ? ar.cause().getCause() : ar.cause();
+                    Long failureIndex = null;
+                    if (t instanceof AttestationService.RecordedFailure rf) {
+                        failureIndex = rf.logIndex();
+                        t = rf.failure();
+                    }
                     if (t instanceof PolicyDeniedException denied) {
                         outcomes.get("fail").increment();
                         JsonObject extra = new JsonObject().put("field", denied.field());
@@ -201,8 +215,11 @@ public final class AttestationServer extends VerticleBase {
                                 new JsonObject().put("field", pu.field()));
                     } else if (t instanceof VerificationException ve) {
                         outcomes.get("fail").increment();
-                        Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(),
-                                new JsonObject().put("field", ve.field()));
+                        JsonObject ext = new JsonObject().put("field", ve.field());
+                        if (failureIndex != null && failureIndex >= 0) {
+                            ext.put("log_index", failureIndex);
+                        }
+                        Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(), ext);
                     } else {
                         outcomes.get("error").increment();
                         Problem.send(ctx, 503, "Attestation could not be completed",

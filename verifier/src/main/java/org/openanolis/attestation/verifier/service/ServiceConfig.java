@@ -90,6 +90,19 @@ public final class ServiceConfig {
     public String corimSignersPath;
     // ---- end of issue 6 keys ----
 
+    // --- Verification log (issue #7, branch logint) -------------------------------------------
+    /** The log's C2SP origin line; default the issuer's host and path + {@code /verification-log}. */
+    public String logOrigin;
+    /** File of the log's Ed25519 signer key (Go note {@code PRIVATE+KEY+...}); created on first start. */
+    public String logKeyPath;
+    /** The signer key text itself (for replicas sharing one log; set through ATTESTATION_LOG_SIGNING_KEY). */
+    public String logSigningKey;
+    /** Seconds between periodic checkpoints (signed only when the tree grew). */
+    public int logCheckpointIntervalSeconds = 60;
+    /** Static bearer token of the auditor role until the shared authenticator is wired; unset = log routes refused. */
+    public String auditorToken;
+    // --- end verification log ----------------------------------------------------------------
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -159,6 +172,9 @@ public final class ServiceConfig {
         require(collateralRefreshSeconds >= 10, "collateral_refresh_seconds must be at least 10");
         require(intelPcsUrls != null && !intelPcsUrls.isEmpty(), "intel_pcs_urls must list at least one URL");
         validatePolicyKeys();
+        require(logCheckpointIntervalSeconds >= 1 && logCheckpointIntervalSeconds <= 86_400,
+                "log_checkpoint_interval_seconds must be 1..86400");
+        require(auditorToken == null || auditorToken.length() >= 16, "auditor_token must be at least 16 characters");
     }
 
     private void validatePolicyKeys() throws ConfigException {
@@ -199,6 +215,18 @@ public final class ServiceConfig {
 
     public Path keystoreFile() {
         return keystorePath != null ? Path.of(keystorePath) : dataPath().resolve("token-keys.p12");
+    }
+
+    /** The log's origin line: configured, or derived from the issuer URL. */
+    public String logOriginOrDefault() {
+        if (logOrigin != null) {
+            return logOrigin;
+        }
+        String base = issuer.replaceFirst("^https?://", "");
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + "/verification-log";
     }
 
     /** A configuration error: the service does not start. */

@@ -20,7 +20,12 @@ import org.openanolis.attestation.verifier.VerificationContext;
 import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
+import org.openanolis.attestation.verifier.log.LogDatabase;
+import org.openanolis.attestation.verifier.log.SqlDialect;
 import org.openanolis.attestation.verifier.nonce.NonceService;
+import org.openanolis.attestation.verifier.service.log.AuditorAuth;
+import org.openanolis.attestation.verifier.service.log.LogRoutes;
+import org.openanolis.attestation.verifier.service.log.LogService;
 import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 import org.openanolis.attestation.verifier.token.SigningKeys;
 
@@ -37,16 +42,18 @@ public final class ServiceLauncher {
      * @param database the one database of the service (policies, reference values, and the
      *                 verification log's tables through {@link Database#dataSource()})
      * @param policies the policy engine, appraiser and admin operations over {@code database}
+     * @param log      the verification log over the same database
      */
     public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces,
-                          Database database, PolicyServices policies) {
+                          Database database, PolicyServices policies, LogService log) {
         public int port() {
             return server.actualPort();
         }
 
-        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x, then the database. */
+        /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x, the log, then the database. */
         public Future<Void> close() {
             return vertx.close().eventually(() -> {
+                log.close();
                 database.close();
                 return Future.succeededFuture();
             });
@@ -59,6 +66,7 @@ public final class ServiceLauncher {
      * Starts the service.
      *
      * @param verifiers builds the evidence engines from the configuration and trust anchors
+     * @param recorder where appraisals are recorded; null = the verification log of this service
      */
     public static Running start(ServiceConfig config, Clock clock,
                                 Function<TrustAnchors, EvidenceVerifiers> verifiers,
@@ -109,22 +117,30 @@ public final class ServiceLauncher {
         EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofSeconds(config.tokenLifetimeSeconds),
                 config.issuer, "attestation-verifier " + version());
         PolicyServices policies = PolicyServices.create(config, database, clock);
+        // The verification log lives in the same database (its Flyway scripts are V100 and up).
+        LogDatabase logDb = database.vendor() == Database.Vendor.POSTGRESQL
+                ? LogDatabase.postgresql(database.dataSource())
+                : new LogDatabase(database.dataSource(), SqlDialect.SQLITE);
+        LogService log = LogService.open(config, logDb, clock, version());
+        AttestationRecorder effectiveRecorder = recorder != null ? recorder : log.recorder();
         AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), policies::appraiser,
-                issuer, recorder, () -> new VerificationContext(clock, anchors));
+                issuer, effectiveRecorder, () -> new VerificationContext(clock, anchors));
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
                 () -> new JsonObject().put("trust_anchors", anchors.origin())
                         .put("version", version())
                         .put("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
                         .put("collateral", new JsonObject(collateralStatus.get())),
                 new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated));
+        server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(server).await();
         } catch (Exception e) {
             vertx.close();
+            log.close();
             throw e;
         }
-        return new Running(vertx, server, keys, nonces, database, policies);
+        return new Running(vertx, server, keys, nonces, database, policies, log);
     }
 
     /** The nonce key from configuration, or one generated once and kept in the data directory. */

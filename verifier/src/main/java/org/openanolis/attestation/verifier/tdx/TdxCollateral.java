@@ -86,6 +86,21 @@ public final class TdxCollateral {
     }
 
     /**
+     * The parts that are present, by bundle collateral key, as copies: what a verification log
+     * records as the collateral a quote was verified with.
+     */
+    public java.util.Map<String, byte[]> presentParts() {
+        java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+        for (Part p : java.util.List.of(tcbInfo, tcbInfoIssuerChain, qeIdentity, qeIdentityIssuerChain, pckCrl,
+                pckCrlIssuerChain, rootCaCrl, pckChain)) {
+            if (p.present()) {
+                m.put(p.name, p.bytes.clone());
+            }
+        }
+        return m;
+    }
+
+    /**
      * Collects the parts. Missing required parts are allowed here and reported as
      * {@code COLLATERAL_MISSING} by the verifier, naming the part.
      */

@@ -2,6 +2,7 @@ package org.openanolis.attestation.verifier.log;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -384,5 +385,22 @@ abstract class LogStoreContract {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void checkpointerLeaseHasOneHolderAtATimeUntilItExpires() throws Exception {
+        LogDatabase db = newDatabase();
+        MovableClock clock = new MovableClock();
+        LogLease a = new LogLease(db, "checkpointer", "replica-a", java.time.Duration.ofSeconds(30), clock);
+        LogLease b = new LogLease(db, "checkpointer", "replica-b", java.time.Duration.ofSeconds(30), clock);
+        assertTrue(a.tryAcquire());
+        assertFalse(b.tryAcquire());
+        clock.now = clock.now.plusSeconds(20);
+        assertTrue(a.tryAcquire(), "the holder renews");
+        clock.now = clock.now.plusSeconds(20);
+        assertFalse(b.tryAcquire(), "renewed 20 s ago for 30 s");
+        clock.now = clock.now.plusSeconds(11);
+        assertTrue(b.tryAcquire(), "expired: another replica takes over");
+        assertFalse(a.tryAcquire());
     }
 }
