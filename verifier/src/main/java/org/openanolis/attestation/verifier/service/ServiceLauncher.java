@@ -21,7 +21,6 @@ import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
 import org.openanolis.attestation.verifier.log.LogDatabase;
-import org.openanolis.attestation.verifier.log.SqlDialect;
 import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.service.log.AuditorAuth;
 import org.openanolis.attestation.verifier.service.log.LogRoutes;
@@ -117,10 +116,12 @@ public final class ServiceLauncher {
         EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofSeconds(config.tokenLifetimeSeconds),
                 config.issuer, "attestation-verifier " + version());
         PolicyServices policies = PolicyServices.create(config, database, clock);
-        // The verification log lives in the same database (its Flyway scripts are V100 and up).
+        // The verification log lives in the same database (its Flyway scripts are V100 and up). On
+        // SQLite it gets its own connections to the same file: the pool's IMMEDIATE transactions
+        // would keep the write lock between the log writer's group commits.
         LogDatabase logDb = database.vendor() == Database.Vendor.POSTGRESQL
                 ? LogDatabase.postgresql(database.dataSource())
-                : new LogDatabase(database.dataSource(), SqlDialect.SQLITE);
+                : LogDatabase.sqlite(config.dataPath().resolve(Database.SQLITE_FILE), LogDatabase.SqliteDurability.FULL);
         LogService log = LogService.open(config, logDb, clock, version());
         AttestationRecorder effectiveRecorder = recorder != null ? recorder : log.recorder();
         AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), policies::appraiser,

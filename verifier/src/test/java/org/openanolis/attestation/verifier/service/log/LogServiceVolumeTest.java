@@ -101,7 +101,8 @@ class LogServiceVolumeTest {
             }
             CollateralUsage.note("tcb_info", tcb);
             return new VerifiedEvidence(e.tee(), Arrays.equals(tcb, TCB_INFO) ? "UpToDate" : "OutOfDate", List.of(),
-                    Map.of("report_data", Hex.encode(Arrays.copyOf(ev, 64)), "debug", ev.length > 64 && ev[64] == 1));
+                    Map.of("report_data", Hex.encode(Arrays.copyOf(ev, 64)), "debug", ev.length > 64 && ev[64] == 1,
+                            "qe_status", "UpToDate", "module_status", "UpToDate"));
         }
 
         @Override
@@ -138,6 +139,7 @@ class LogServiceVolumeTest {
         c.dataDir = data.toString();
         c.rateLimitPerSecond = 0;
         c.auditorToken = LogTestClient.TOKEN;
+        c.denyContraindicated = false; // contraindicated decisions get tokens: they are replayed too
         c.logCheckpointIntervalSeconds = 3600;
         running = ServiceLauncher.start(c, Clock.systemUTC(), a -> StandInEngines.live(), null);
         client = new LogTestClient("http://127.0.0.1:" + running.port());

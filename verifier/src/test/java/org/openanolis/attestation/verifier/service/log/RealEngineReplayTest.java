@@ -71,6 +71,7 @@ class RealEngineReplayTest {
         c.dataDir = data.toString();
         c.rateLimitPerSecond = 0;
         c.auditorToken = LogTestClient.TOKEN;
+        c.denyContraindicated = false; // contraindicated decisions get tokens: they are replayed too
         c.ocspMode = "off";
         running = ServiceLauncher.start(c, Clock.fixed(verifyAt, ZoneOffset.UTC), anchors -> new EngineEvidenceVerifiers(
                 intel, request -> {

@@ -70,6 +70,7 @@ class SimulatedSnpReplayTest {
         c.dataDir = data.resolve("service").toString();
         c.rateLimitPerSecond = 0;
         c.auditorToken = LogTestClient.TOKEN;
+        c.denyContraindicated = false; // contraindicated decisions get tokens: they are replayed too
         c.trustAnchorsDir = anchors.toString();
         running = ServiceLauncher.start(c, Clock.fixed(AT, ZoneOffset.UTC), a -> new EngineEvidenceVerifiers(
                 request -> {

@@ -92,6 +92,7 @@ class SimulatedTdxReplayTest {
         c.dataDir = data.resolve("service").toString();
         c.rateLimitPerSecond = 0;
         c.auditorToken = LogTestClient.TOKEN;
+        c.denyContraindicated = false; // contraindicated decisions get tokens: they are replayed too
         c.trustAnchorsDir = anchors.toString();
         c.ocspMode = "off";
         running = ServiceLauncher.start(c, Clock.fixed(AT, ZoneOffset.UTC), a -> new EngineEvidenceVerifiers(
