@@ -70,12 +70,23 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         return request -> c;
     }
 
+    /**
+     * Verifies one GPU/NVSwitch. Every authenticity, freshness, binding and collateral failure
+     * throws; a measurement mismatch against authentic RIMs does not: it returns the claims
+     * ({@code measurement_result = "mismatch"}, {@code mismatched_indices}) for the appraisal.
+     */
     @Override
     public VerifiedEvidence verifyGpu(GpuEvidence e, byte[] expectedNonce, VerificationContext ctx)
             throws VerificationException {
         org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
                 org.openanolis.attestation.verifier.gpu.GpuEvidence.fromPem(e.tee(), null, e.report(), e.certChainPem());
         GpuDeviceResult r = gpu.verify(ev, expectedNonce, rims, ocsp, ocspMode, ctx);
+        if (r.failure().isPresent() && r.failure().get().code() == ReasonCode.MEASUREMENT_MISMATCH) {
+            // The measurement comparison is the engine's last check: the evidence is authentic,
+            // fresh and bound, so a mismatch is appraised (claims carry measurement_result
+            // "mismatch" and the indices; the default appraisal contraindicates the device).
+            return new VerifiedEvidence(r.tee(), null, java.util.List.of(), r.claims());
+        }
         return r.orThrow();
     }
 
