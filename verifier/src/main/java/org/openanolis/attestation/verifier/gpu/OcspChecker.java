@@ -38,6 +38,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.CryptoProviders;
+import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
 
@@ -61,6 +63,9 @@ final class OcspChecker {
     private final boolean allowCertificateHold;
     private final Duration maxAgeWithoutNextUpdate;
     private final DigestCalculatorProvider digests;
+    /** Responses known to be signed by a CA of the path (see {@link #checkResponseSignature}). */
+    private final Map<String, Boolean> directlySigned = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_MEMO = 4096;
 
     OcspChecker(boolean allowCertificateHold, Duration maxAgeWithoutNextUpdate) {
         this.allowCertificateHold = allowCertificateHold;
@@ -180,7 +185,7 @@ final class OcspChecker {
         } catch (IOException | OCSPException | RuntimeException e) {
             throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field, field + ": not an OCSP response", e);
         }
-        checkResponseSignature(basic, certs, i, field, clock);
+        checkResponseSignature(basic, answer.responseDer(), certs, i, field, clock);
 
         SingleResp match = null;
         for (SingleResp sr : basic.getResponses()) {
@@ -247,13 +252,24 @@ final class OcspChecker {
         throw invalid(field + ".cert_status", "unrecognised certificate status");
     }
 
-    private void checkResponseSignature(BasicOCSPResp basic, List<X509Certificate> certs, int i, String field,
-                                        Clock clock) throws VerificationException {
+    private void checkResponseSignature(BasicOCSPResp basic, byte[] responseDer, List<X509Certificate> certs, int i,
+                                        String field, Clock clock) throws VerificationException {
+        // A response signed directly by a CA of the path verifies the same way every time: the
+        // result is kept by the response's digest and the CAs' fingerprints (no clock involved).
+        StringBuilder memoKey = new StringBuilder(Hex.encode(Digests.sha256(responseDer)));
+        for (int j = i + 1; j < certs.size(); j++) {
+            memoKey.append('/').append(RootFingerprints.of(certs.get(j)));
+        }
+        String memo = memoKey.toString();
+        if (directlySigned.containsKey(memo)) {
+            return;
+        }
         List<X509Certificate> candidates = new ArrayList<>();
         // The CAs of the validated path above the subject may sign directly.
         for (int j = i + 1; j < certs.size(); j++) {
             candidates.add(certs.get(j));
         }
+        int direct = candidates.size();
         // Delegated responders: issued by one of those CAs, with id-kp-OCSPSigning.
         JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle());
         for (X509CertificateHolder h : basic.getCerts()) {
@@ -281,10 +297,17 @@ final class OcspChecker {
                 // not a usable responder certificate; ignore it
             }
         }
-        for (X509Certificate c : candidates) {
+        for (int k = 0; k < candidates.size(); k++) {
+            X509Certificate c = candidates.get(k);
             try {
                 if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                         .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
+                    if (k < direct) {
+                        if (directlySigned.size() >= MAX_MEMO) {
+                            directlySigned.clear();
+                        }
+                        directlySigned.put(memo, Boolean.TRUE);
+                    }
                     return;
                 }
             } catch (OCSPException | OperatorCreationException | RuntimeException e) {
