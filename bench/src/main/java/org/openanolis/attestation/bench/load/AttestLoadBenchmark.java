@@ -89,8 +89,15 @@ public final class AttestLoadBenchmark {
             throws InterruptedException {
         System.out.printf("%-48s ", name);
         System.out.flush();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, rate);
-        System.out.println(r);
+        double cpuMillisPerRequest = (os.getProcessCpuTime() - cpu0) / 1e6 / bodies.size();
+        // CPU of this process (service + load generator) per request: independent of how much of
+        // the shared machine we got; 2 idle cores could serve at most 2000 / cpu-ms requests/s.
+        System.out.printf("%s cpu=%.2fms/req (client+server) => %.0f/s on 2 idle cores%n", r, cpuMillisPerRequest,
+                2000 / cpuMillisPerRequest);
     }
 
     /** {@code n} request bodies round-robin over {@code hosts}, each with its own nonce fetched over HTTP. */
