@@ -1,9 +1,13 @@
 package org.openanolis.attestation.verifier.attest;
 
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.openanolis.attestation.certs.Certificates;
+import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.verifier.snp.SnpCollateral;
 import org.openanolis.attestation.verifier.snp.SnpCollateralSource;
 import org.openanolis.attestation.verifier.snp.SnpReportVerifier;
@@ -35,6 +39,8 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     private final RimSource rims;
     private final OcspSource ocsp;
     private final OcspMode ocspMode;
+    private static final int MAX_CHAINS = 10_000;
+    private final Map<String, List<X509Certificate>> pemChains = new ConcurrentHashMap<>();
 
     public EngineEvidenceVerifiers(TdxCollateralSource intel, SnpCollateralSource amd, GpuEvidenceVerifier gpu,
                                    RimSource rims, OcspSource ocsp, OcspMode ocspMode) {
@@ -72,12 +78,23 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         return recording(fixed);
     }
 
+    /**
+     * Verifies one GPU/NVSwitch. Every authenticity, freshness, binding and collateral failure
+     * throws; a measurement mismatch against authentic RIMs does not: it returns the claims
+     * ({@code measurement_result = "mismatch"}, {@code mismatched_indices}) for the appraisal.
+     */
     @Override
     public VerifiedEvidence verifyGpu(GpuEvidence e, byte[] expectedNonce, VerificationContext ctx)
             throws VerificationException {
         org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
-                org.openanolis.attestation.verifier.gpu.GpuEvidence.fromPem(e.tee(), null, e.report(), e.certChainPem());
+                new org.openanolis.attestation.verifier.gpu.GpuEvidence(e.tee(), null, e.report(), chain(e.certChainPem()));
         GpuDeviceResult r = gpu.verify(ev, expectedNonce, rims, ocsp, ocspMode, ctx);
+        if (r.failure().isPresent() && r.failure().get().code() == ReasonCode.MEASUREMENT_MISMATCH) {
+            // The measurement comparison is the engine's last check: the evidence is authentic,
+            // fresh and bound, so a mismatch is appraised (claims carry measurement_result
+            // "mismatch" and the indices; the default appraisal contraindicates the device).
+            return new VerifiedEvidence(r.tee(), null, java.util.List.of(), r.claims());
+        }
         return r.orThrow();
     }
 
@@ -129,6 +146,23 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
                     x.responseDer()));
             return a;
         };
+    }
+
+    /**
+     * The device chain of PEM text, decoded once per distinct text: every host sends the same
+     * chain with every attestation, and decoding 5 certificates per GPU was per-request work.
+     */
+    private List<X509Certificate> chain(byte[] pem) throws VerificationException {
+        String key = Hex.encode(Digests.sha256(pem));
+        List<X509Certificate> chain = pemChains.get(key);
+        if (chain == null) {
+            chain = List.copyOf(Certificates.parsePemChain(pem, ReasonCode.CERT_CHAIN_INVALID, "cert_chain"));
+            if (pemChains.size() >= MAX_CHAINS) {
+                pemChains.clear();
+            }
+            pemChains.put(key, chain);
+        }
+        return chain;
     }
 
     /** Names of the parts, for {@code /v1/status}. */

@@ -35,7 +35,10 @@ public final class Main {
             "       verifier replay (--url <service> [--token <t>] | --export <dir>) [--log-key <vkey file>]",
             "                [--origin <origin>] [--since-checkpoint <note file>] [--trust-anchors <dir>] [--json]",
             "       verifier export --url <service> [--token <t>] --from <N> --to <M> --out <dir>",
+            "       verifier demo [--gpus <0..8>]",
             "",
+            "  demo     a full round trip on loopback: in-process service on the real engines, a simulated",
+            "           TDX host with 8 GPUs (test PKIs), nonce -> attest -> token -> token verified",
             "  serve    run the attestation service (port 8080, state under ./data unless configured;",
             "           every config key can be set as ATTESTATION_<KEY>, see docs/configuration.md)",
             "  verify   verify an attestation bundle offline (shared/design/bundle-format.md)",
@@ -76,6 +79,8 @@ public final class Main {
                             out, err);
                 case "export":
                     return org.openanolis.attestation.verifier.log.LogExportCommand.run(rest, out, err);
+                case "demo":
+                    return demo(rest, out, err, clock);
                 default:
                     err.println("unknown command: " + command);
                     err.println(USAGE);
@@ -181,6 +186,26 @@ public final class Main {
             err.println("error: the service could not start: " + e);
             return EXIT_USAGE;
         }
+    }
+
+    private static int demo(List<String> args, PrintStream out, PrintStream err, Clock clock) throws UsageException {
+        int gpus = 8;
+        for (int i = 0; i < args.size(); i++) {
+            if ("--gpus".equals(args.get(i))) {
+                String v = value(args, ++i, "--gpus");
+                try {
+                    gpus = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--gpus needs a number, got " + v);
+                }
+                if (gpus < 0 || gpus > 8) {
+                    throw new UsageException("--gpus must be 0..8");
+                }
+            } else {
+                throw new UsageException("unexpected argument: " + args.get(i));
+            }
+        }
+        return DemoCommand.run(gpus, out, err, clock);
     }
 
     private static String value(List<String> args, int i, String flag) throws UsageException {

@@ -38,6 +38,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.CryptoProviders;
+import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
 
@@ -61,6 +63,13 @@ final class OcspChecker {
     private final boolean allowCertificateHold;
     private final Duration maxAgeWithoutNextUpdate;
     private final DigestCalculatorProvider digests;
+    /** Responses known to be signed by a CA of the path (see {@link #checkResponseSignature}). */
+    private final Map<String, Boolean> directlySigned = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_MEMO = 4096;
+    /** Judged facts of responses signed by a path CA, by response digest, serial and issuer. */
+    private final Map<String, Facts> facts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** OCSP CertIDs by issuer fingerprint and serial (SHA-1 of the issuer's name and key). */
+    private final Map<String, CertificateID> certificateIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     OcspChecker(boolean allowCertificateHold, Duration maxAgeWithoutNextUpdate) {
         this.allowCertificateHold = allowCertificateHold;
@@ -139,8 +148,16 @@ final class OcspChecker {
         byte[] requestDer;
         Extension nonceExt;
         try {
-            id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
-                    subject.getSerialNumber());
+            String idKey = RootFingerprints.of(issuer) + "/" + subject.getSerialNumber().toString(16);
+            id = certificateIds.get(idKey);
+            if (id == null) {
+                id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
+                        subject.getSerialNumber());
+                if (certificateIds.size() >= MAX_MEMO) {
+                    certificateIds.clear();
+                }
+                certificateIds.put(idKey, id);
+            }
             nonceExt = new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                     new DEROctetString(new DEROctetString(nonce).getEncoded()));
             OCSPReq req = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(nonceExt)).build();
@@ -182,9 +199,26 @@ final class OcspChecker {
                                       Extension nonceExt, String field, Clock clock, Map<String, Object> out)
             throws VerificationException {
         X509Certificate subject = certs.get(i);
+        byte[] der = answer.responseDer();
+        String derDigest = Hex.encode(Digests.sha256(der));
+        String factsKey = derDigest + "/" + subject.getSerialNumber().toString(16) + "/"
+                + RootFingerprints.of(certs.get(i + 1));
+        Facts f = facts.get(factsKey);
+        if (f == null) {
+            f = parse(der, derDigest, certs, i, field, clock, factsKey);
+        }
+        return judgeFacts(f, nonceExt, answer.answersThisRequest(), field, clock, out);
+    }
+
+    /** What a response says about one certificate, once its signature and CertID were checked. */
+    private record Facts(Instant thisUpdate, Instant nextUpdate, CertificateStatus status, byte[] echoedNonce) {}
+
+    private Facts parse(byte[] der, String derDigest, List<X509Certificate> certs, int i, String field, Clock clock,
+                        String factsKey) throws VerificationException {
+        X509Certificate subject = certs.get(i);
         BasicOCSPResp basic;
         try {
-            OCSPResp resp = new OCSPResp(answer.responseDer());
+            OCSPResp resp = new OCSPResp(der);
             if (resp.getStatus() != OCSPResp.SUCCESSFUL) {
                 throw invalid(field + ".response_status", "responseStatus " + resp.getStatus());
             }
@@ -196,7 +230,7 @@ final class OcspChecker {
         } catch (IOException | OCSPException | RuntimeException e) {
             throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field, field + ": not an OCSP response", e);
         }
-        checkResponseSignature(basic, certs, i, field, clock);
+        boolean direct = checkResponseSignature(basic, derDigest, certs, i, field, clock);
 
         SingleResp match = null;
         for (SingleResp sr : basic.getResponses()) {
@@ -214,14 +248,30 @@ final class OcspChecker {
         if (match == null) {
             throw invalid(field + ".cert_id", "no response for serial " + subject.getSerialNumber().toString(16));
         }
+        Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+        Facts f = new Facts(match.getThisUpdate().toInstant(),
+                match.getNextUpdate() == null ? null : match.getNextUpdate().toInstant(), match.getCertStatus(),
+                echoed == null ? null : echoed.getExtnValue().getOctets());
+        if (direct) {
+            // Signed by a CA of the path: the facts are the same on every use (windows are not).
+            if (facts.size() >= MAX_MEMO) {
+                facts.clear();
+            }
+            facts.put(factsKey, f);
+        }
+        return f;
+    }
+
+    private Map<String, Object> judgeFacts(Facts f, Extension nonceExt, boolean answersThisRequest, String field,
+                                           Clock clock, Map<String, Object> out) throws VerificationException {
         Instant now = clock.instant();
-        Instant thisUpdate = match.getThisUpdate().toInstant();
+        Instant thisUpdate = f.thisUpdate();
         if (thisUpdate.isAfter(now.plus(CLOCK_SKEW))) {
             throw VerificationException.mismatch(ReasonCode.EXPIRED, field + ".this_update",
                     "not after " + now.plus(CLOCK_SKEW), thisUpdate.toString());
         }
-        if (match.getNextUpdate() != null) {
-            Instant next = match.getNextUpdate().toInstant();
+        if (f.nextUpdate() != null) {
+            Instant next = f.nextUpdate();
             if (now.isAfter(next)) {
                 throw VerificationException.mismatch(ReasonCode.EXPIRED, field + ".next_update",
                         "not before " + now, next.toString());
@@ -232,16 +282,15 @@ final class OcspChecker {
                     "within " + maxAgeWithoutNextUpdate + " of " + now, thisUpdate.toString());
         }
         out.put("this_update", thisUpdate.toString());
-        if (answer.answersThisRequest()) {
-            Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (echoed == null || !Arrays.equals(echoed.getExtnValue().getOctets(), nonceExt.getExtnValue().getOctets())) {
+        if (answersThisRequest) {
+            if (f.echoedNonce() == null || !Arrays.equals(f.echoedNonce(), nonceExt.getExtnValue().getOctets())) {
                 throw invalid(field + ".nonce", "response nonce does not echo the request nonce");
             }
             out.put("nonce", "matched");
         } else {
             out.put("nonce", "pre_recorded");
         }
-        CertificateStatus status = match.getCertStatus();
+        CertificateStatus status = f.status();
         if (status == CertificateStatus.GOOD) {
             out.put("status", "good");
             return out;
@@ -263,13 +312,25 @@ final class OcspChecker {
         throw invalid(field + ".cert_status", "unrecognised certificate status");
     }
 
-    private void checkResponseSignature(BasicOCSPResp basic, List<X509Certificate> certs, int i, String field,
-                                        Clock clock) throws VerificationException {
+    /** Checks the response signature; true when a CA of the path signed it (not a delegated responder). */
+    private boolean checkResponseSignature(BasicOCSPResp basic, String derDigest, List<X509Certificate> certs, int i,
+                                           String field, Clock clock) throws VerificationException {
+        // A response signed directly by a CA of the path verifies the same way every time: the
+        // result is kept by the response's digest and the CAs' fingerprints (no clock involved).
+        StringBuilder memoKey = new StringBuilder(derDigest);
+        for (int j = i + 1; j < certs.size(); j++) {
+            memoKey.append('/').append(RootFingerprints.of(certs.get(j)));
+        }
+        String memo = memoKey.toString();
+        if (directlySigned.containsKey(memo)) {
+            return true;
+        }
         List<X509Certificate> candidates = new ArrayList<>();
         // The CAs of the validated path above the subject may sign directly.
         for (int j = i + 1; j < certs.size(); j++) {
             candidates.add(certs.get(j));
         }
+        int direct = candidates.size();
         // Delegated responders: issued by one of those CAs, with id-kp-OCSPSigning.
         JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle());
         for (X509CertificateHolder h : basic.getCerts()) {
@@ -297,11 +358,18 @@ final class OcspChecker {
                 // not a usable responder certificate; ignore it
             }
         }
-        for (X509Certificate c : candidates) {
+        for (int k = 0; k < candidates.size(); k++) {
+            X509Certificate c = candidates.get(k);
             try {
                 if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                         .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
-                    return;
+                    if (k < direct) {
+                        if (directlySigned.size() >= MAX_MEMO) {
+                            directlySigned.clear();
+                        }
+                        directlySigned.put(memo, Boolean.TRUE);
+                    }
+                    return k < direct;
                 }
             } catch (OCSPException | OperatorCreationException | RuntimeException e) {
                 // try the next candidate

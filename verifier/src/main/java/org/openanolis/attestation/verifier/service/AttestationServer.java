@@ -181,6 +181,9 @@ public final class AttestationServer extends VerticleBase {
         workers.<AttestationService.Attestation>executeBlocking(() -> attestation.attest(req).join(), false)
                 .onComplete(ar -> {
                     sample.stop(attestTimer);
+                    if (ctx.response().ended() || ctx.response().headWritten()) {
+                        return; // already answered (the request timed out: 503)
+                    }
                     if (ar.succeeded()) {
                         outcomes.get("pass").increment();
                         AttestationService.Attestation a = ar.result();

@@ -18,6 +18,7 @@ import org.openanolis.attestation.verifier.collateral.CollateralStore;
 import org.openanolis.attestation.verifier.collateral.IntelPcsCollateralSource;
 import org.openanolis.attestation.verifier.collateral.NvidiaRimServiceSource;
 import org.openanolis.attestation.verifier.collateral.OfflineTdxCollateralSource;
+import org.openanolis.attestation.verifier.gpu.CachingOcspSource;
 import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.HttpOcspSource;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
@@ -29,6 +30,8 @@ import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
  * directory.
  */
 public final class LiveEngines {
+    /** Longest time an OCSP answer is reused (never past its own nextUpdate). */
+    static final Duration OCSP_MAX_AGE = Duration.ofHours(1);
     private final EngineEvidenceVerifiers verifiers;
     private final Map<String, java.util.function.Supplier<Map<String, Object>>> status = new LinkedHashMap<>();
 
@@ -68,7 +71,8 @@ public final class LiveEngines {
                 new CollateralFetcher(List.of(URI.create(c.amdKdsUrl)), timeout), store, clock, refresh, LOADERS);
         status.put("amd_kds", kds::status);
         verifiers = new EngineEvidenceVerifiers(intel, kds, GpuEvidenceVerifier.builder().build(), rims,
-                new HttpOcspSource(URI.create(c.nvidiaOcspUrl), timeout), mode);
+                new CachingOcspSource(new HttpOcspSource(URI.create(c.nvidiaOcspUrl), timeout), clock,
+                        OCSP_MAX_AGE), mode);
     }
 
     public EngineEvidenceVerifiers verifiers() {

@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
@@ -56,6 +54,8 @@ public final class EarTokenIssuer {
     private final Duration lifetime;
     private final String issuer;
     private final Map<String, Object> verifierId;
+    /** One ES256 signer per signing key id (its key parameters and curve tables are reused). */
+    private final Map<String, Es256Signer> signers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EarTokenIssuer(SigningKeys keys, Clock clock, Duration lifetime, String issuer, String build) {
         this.keys = keys;
@@ -112,9 +112,7 @@ public final class EarTokenIssuer {
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(key.kid()).build(),
                 b.build());
-        ECDSASigner signer = new ECDSASigner(key.privateKey());
-        signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
-        jwt.sign(signer);
+        jwt.sign(signers.computeIfAbsent(key.kid(), k -> new Es256Signer(key.privateKey())));
         return new Issued(jwt.serialize(), jti, now, exp, key.kid());
     }
 }

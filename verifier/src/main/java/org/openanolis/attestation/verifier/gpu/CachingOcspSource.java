@@ -1,0 +1,83 @@
+package org.openanolis.attestation.verifier.gpu;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.openanolis.attestation.certs.Certificates;
+
+/**
+ * Keeps the answers of a live responder per certificate (issuer fingerprint and serial) until the
+ * response's own {@code nextUpdate}, at most {@code maxAge}: the OCSP equivalent of stapling.
+ * Every GPU of every host shares the same CA certificates, so without it each attestation with 8
+ * GPUs asks the responder ~72 times. The first answer goes to the verifier as live (its nonce
+ * must echo ours); later uses are passed as pre-recorded, so the verifier judges them by
+ * {@code thisUpdate}/{@code nextUpdate} and records {@code nonce: pre_recorded}. Answers without
+ * {@code nextUpdate} or that do not parse are not kept.
+ */
+public final class CachingOcspSource implements OcspSource {
+    private static final int MAX_ENTRIES = 10_000;
+    private final OcspSource upstream;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(byte[] responseDer, Instant keepUntil) {}
+
+    public CachingOcspSource(OcspSource upstream, Clock clock, Duration maxAge) {
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+    }
+
+    @Override
+    public Optional<Answer> fetch(Query query) throws IOException {
+        String key = Certificates.fingerprint(query.issuer()) + "/" + query.subject().getSerialNumber().toString(16);
+        Instant now = clock.instant();
+        Cached c = cache.get(key);
+        if (c != null && now.isBefore(c.keepUntil())) {
+            return Optional.of(new Answer(c.responseDer(), false));
+        }
+        Optional<Answer> answer = upstream.fetch(query);
+        if (answer.isPresent()) {
+            Instant next = nextUpdate(answer.get().responseDer());
+            if (next != null) {
+                Instant keep = now.plus(maxAge).isBefore(next) ? now.plus(maxAge) : next;
+                if (cache.size() >= MAX_ENTRIES) {
+                    cache.clear();
+                }
+                cache.put(key, new Cached(answer.get().responseDer(), keep));
+            }
+        }
+        return answer;
+    }
+
+    /** How many certificates have a kept answer. */
+    public int size() {
+        return cache.size();
+    }
+
+    private static Instant nextUpdate(byte[] der) {
+        try {
+            OCSPResp resp = new OCSPResp(der);
+            if (resp.getStatus() != OCSPResp.SUCCESSFUL || !(resp.getResponseObject() instanceof BasicOCSPResp b)) {
+                return null;
+            }
+            SingleResp[] rs = b.getResponses();
+            if (rs.length != 1 || rs[0].getNextUpdate() == null) {
+                return null;
+            }
+            return rs[0].getNextUpdate().toInstant();
+        } catch (IOException | OCSPException | RuntimeException e) {
+            return null;
+        }
+    }
+}

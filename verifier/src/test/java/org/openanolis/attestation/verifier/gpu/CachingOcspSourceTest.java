@@ -1,0 +1,64 @@
+package org.openanolis.attestation.verifier.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.openanolis.attestation.simulator.gpu.OcspResponseFactory;
+import org.openanolis.attestation.simulator.gpu.SimulatedArch;
+import org.openanolis.attestation.simulator.gpu.SimulatedNvidiaDevice;
+
+/** Answers are reused per certificate until their nextUpdate (at most maxAge), then fetched again. */
+class CachingOcspSourceTest {
+    private static final Instant NOW = GpuTestFixture.NOW;
+
+    @Test
+    void reusesAnAnswerUntilItsNextUpdateAsPreRecorded() throws Exception {
+        SimulatedNvidiaDevice gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(GpuTestFixture.PKI);
+        List<X509Certificate> chain = gpu.credentials().chain();
+        X509Certificate subject = chain.get(1);
+        X509Certificate issuer = chain.get(2);
+        byte[] der = OcspResponseFactory.response(subject.getSerialNumber(), issuer, GpuTestFixture.PKI.keyOf(issuer),
+                null, new OcspResponseFactory.Status.Good(), NOW, NOW.plus(Duration.ofHours(2)), null);
+        AtomicInteger calls = new AtomicInteger();
+        OcspSource upstream = q -> {
+            calls.incrementAndGet();
+            return Optional.of(new OcspSource.Answer(der, true));
+        };
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId z) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        CachingOcspSource source = new CachingOcspSource(upstream, clock, Duration.ofHours(1));
+        OcspSource.Query q = new OcspSource.Query(subject, issuer, new byte[] {1});
+
+        OcspSource.Answer first = source.fetch(q).orElseThrow();
+        assertTrue(first.answersThisRequest(), "the first answer is live: its nonce is checked");
+        OcspSource.Answer second = source.fetch(q).orElseThrow();
+        assertFalse(second.answersThisRequest(), "a kept answer is judged as pre-recorded");
+        assertArrayEquals(der, second.responseDer());
+        assertEquals(1, calls.get());
+
+        now.set(NOW.plus(Duration.ofMinutes(61))); // past maxAge (nextUpdate is 2 h away)
+        assertTrue(source.fetch(q).orElseThrow().answersThisRequest());
+        assertEquals(2, calls.get());
+
+        // another certificate is another entry
+        source.fetch(new OcspSource.Query(chain.get(2), chain.get(3), new byte[] {1}));
+        assertEquals(3, calls.get());
+        assertEquals(2, source.size());
+    }
+}
