@@ -151,6 +151,15 @@ class EndToEndTest {
     }
 
     @Test
+    void anSnpHostIsAffirmedButNotUnderTheGatewaysTdxPolicy() throws Exception {
+        // The VCEK travels in the request (CpuEvidenceProvider.certificates()): AMD KDS is unreachable here.
+        SimulatedHost host = SimulatedHost.snp(world.environment()).gpus(1).build();
+        AttestationToken token = attest(service, host, "model-gateway");
+        assertEquals(Map.of("cpu", "affirming", "gpu0", "affirming"), token.statuses());
+        assertEquals("POLICY_MISMATCH", refusal(token, SimulatedHostProviders.teeKey(host)));
+    }
+
+    @Test
     void aForgedQuoteGetsNoToken() throws Exception {
         SimulatedHost host = host(false);
         CpuEvidenceProvider real = SimulatedHostProviders.cpu(host);
