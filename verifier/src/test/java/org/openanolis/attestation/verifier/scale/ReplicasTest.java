@@ -94,6 +94,8 @@ class ReplicasTest {
             c.logCheckpointIntervalSeconds = 1;
             c.policyCacheTtlSeconds = 1;
             c.adminTokens = new ArrayList<>(List.of("alice:policy-admin:" + ADMIN));
+            // With the database gone, a request waits for a connection until this limit (then 503).
+            c.requestTimeoutMs = 4_000;
             // Started one after the other: the first creates the keystore, the others open it.
             ServiceLauncher.Running r = ServiceLauncher.start(c, Clock.systemUTC(),
                     a -> ScaleFixture.standIn(() -> ScaleFixture.TCB_INFO), null);
