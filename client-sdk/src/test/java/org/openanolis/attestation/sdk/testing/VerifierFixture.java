@@ -6,14 +6,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.openanolis.attestation.verifier.attest.AttestationRecorder;
+import org.openanolis.attestation.verifier.service.LiveEngines;
 import org.openanolis.attestation.verifier.service.ServiceConfig;
 import org.openanolis.attestation.verifier.service.ServiceLauncher;
 
 /**
- * The real verifier service ({@link ServiceLauncher}) on a loopback port with
- * {@link StandInEngines}, its own data directory (so its own signing keys) and a caller-chosen
- * clock. The issuer is the service's own URL unless another is given (an impostor signing as
- * someone else).
+ * The real verifier service ({@link ServiceLauncher}) on a loopback port, its own data directory
+ * (so its own signing keys) and a caller-chosen clock, either with {@link StandInEngines} (tests
+ * about the SDK alone) or on the real evidence engines ({@link LiveEngines}) trusting a
+ * {@link SimulatedWorld}. The issuer is the service's own URL unless another is given (an impostor
+ * signing as someone else). Contraindicated devices get a token carrying that status
+ * ({@code deny_contraindicated=false}), so relying-party code can be tested refusing it.
  */
 public final class VerifierFixture implements AutoCloseable {
     private final ServiceLauncher.Running running;
@@ -33,23 +36,51 @@ public final class VerifierFixture implements AutoCloseable {
 
     /** Starts a service that puts {@code issuer} (or its own URL when null) into its tokens. */
     public static VerifierFixture start(Path dataDir, Clock clock, String issuer) throws Exception {
+        ServiceConfig c = config(dataDir, issuer);
+        ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> new StandInEngines(),
+                AttestationRecorder.NONE);
+        return new VerifierFixture(r, c.issuer, URI.create("http://127.0.0.1:" + c.port));
+    }
+
+    /**
+     * Starts a service on the real engines (TDX/SNP quote verification with the world's offline
+     * Intel collateral, GPU verification with RIMs from its RIM service and its OCSP responder),
+     * trusting exactly the roots of {@code world}; the construction of the verifier's
+     * {@code SimulatedDeployment}, on a port chosen first so that the issuer can be its URL.
+     */
+    public static VerifierFixture startOnRealEngines(SimulatedWorld world, Path dataDir, Clock clock, String issuer)
+            throws Exception {
+        ServiceConfig c = config(dataDir, issuer);
+        c.trustAnchorsDir = world.trustAnchors().toString();
+        c.offlineCollateralDir = world.offlineCollateral().toString();
+        c.nvidiaRimUrl = world.vendors().rimServiceUrl().toString();
+        c.nvidiaOcspUrl = world.vendors().ocspUrl().toString();
+        // Nothing may leave the loopback interface: closed ports for the sources not simulated.
+        c.amdKdsUrl = "http://127.0.0.1:9";
+        c.intelPcsUrls = new java.util.ArrayList<>(java.util.List.of("http://127.0.0.1:9"));
+        c.intelRootCaCrlUrl = "http://127.0.0.1:9/IntelSGXRootCA.der";
+        c.collateralTimeoutMs = 2000;
+        c.rateLimitPerSecond = 0;
+        c.validate();
+        LiveEngines engines = new LiveEngines(c, clock);
+        ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> engines.verifiers(),
+                AttestationRecorder.NONE, engines::status);
+        return new VerifierFixture(r, c.issuer, URI.create("http://127.0.0.1:" + c.port));
+    }
+
+    private static ServiceConfig config(Path dataDir, String issuer) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        URI uri = URI.create("http://127.0.0.1:" + port);
         ServiceConfig c = ServiceConfig.load(null, Map.of());
         c.host = "127.0.0.1";
         c.port = port;
         c.dataDir = dataDir.toString();
-        c.issuer = issuer != null ? issuer : uri.toString();
+        c.issuer = issuer != null ? issuer : "http://127.0.0.1:" + port;
         c.workerPoolSize = 2;
-        // Contraindicated devices get a token carrying that status (not a 403), so relying-party
-        // code can be tested refusing it.
         c.denyContraindicated = false;
-        ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> new StandInEngines(),
-                AttestationRecorder.NONE);
-        return new VerifierFixture(r, c.issuer, uri);
+        return c;
     }
 
     /** The {@code iss} of its tokens. */

@@ -146,27 +146,60 @@ public final class SimulatedHost {
         byte[] n = decodeNonce(nonce);
         List<Gpu> gpuEvidence = new ArrayList<>();
         StringBuilder digests = new StringBuilder();
-        for (SimulatedNvidiaDevice d : gpus) {
-            byte[] report = d.report(gpuNonce);
-            gpuEvidence.add(new Gpu(d.arch().tee(), report,
-                    new String(d.credentials().chainPem(), StandardCharsets.US_ASCII)));
+        for (int i = 0; i < gpus.size(); i++) {
+            Gpu g = gpuEvidence(i, gpuNonce);
+            gpuEvidence.add(g);
             digests.append(digests.length() == 0 ? "" : ",").append('"')
-                    .append(HexFormat.of().formatHex(sha256(report))).append('"');
+                    .append(HexFormat.of().formatHex(sha256(g.report))).append('"');
         }
         byte[] runtime = ("{\"tee_pubkey\":" + teePublicJwk() + ",\"gpu_evidence_sha256\":[" + digests + "]}")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] reportData = sha512(n, runtime);
+        return new Evidence(nonce, runtime, cpuTee(), cpuEvidence(reportData), vekPem(), gpuEvidence);
+    }
+
+    /**
+     * The CPU evidence of this host binding exactly {@code reportData} (64 bytes): for TDX a signed
+     * DCAP quote v4 with the platform's TCB (and TDATTRIBUTES.DEBUG for a debug TD), for SNP a
+     * signed attestation report. What a {@code configfs-tsm} read returns; for attesters that build
+     * {@code runtime_data} themselves (e.g. the client SDK's {@code AttesterClient}).
+     */
+    public byte[] cpuEvidence(byte[] reportData) {
+        if (reportData.length != 64) {
+            throw new IllegalArgumentException("report data must be 64 bytes");
+        }
         if (cpu == CpuTee.TDX) {
             DcapQuoteBuilder q = tdx.quote().teeTcbSvn(SimulatedEnvironment.svn(SimulatedEnvironment.TDX_TCB))
                     .tdReportData(reportData);
             if (debug) {
                 q.tdAttributes(new byte[] {1, 0, 0, 0x10, 0, 0, 0, 0});
             }
-            return new Evidence(nonce, runtime, "tdx", q.build(), null, gpuEvidence);
+            return q.build();
         }
-        byte[] report = debug ? snp.attest(reportData, r -> r.policy(0x30000L | 1L << 19)) : snp.attest(reportData);
-        return new Evidence(nonce, runtime, "snp", report,
-                TestPki.pem(snp.vcek()), gpuEvidence);
+        return debug ? snp.attest(reportData, r -> r.policy(0x30000L | 1L << 19)) : snp.attest(reportData);
+    }
+
+    /** The {@code cpu.tee} of the request: {@code tdx} or {@code snp}. */
+    public String cpuTee() {
+        return cpu == CpuTee.TDX ? "tdx" : "snp";
+    }
+
+    /** For SNP: the chip's VCEK as PEM (sent as {@code cpu.vek}); null for TDX. */
+    public String vekPem() {
+        return cpu == CpuTee.SNP ? TestPki.pem(snp.vcek()) : null;
+    }
+
+    /**
+     * GPU {@code index}'s SPDM evidence answering {@code nonce} (32 bytes) with its device chain:
+     * what the GPU driver returns for one device.
+     */
+    public Gpu gpuEvidence(int index, byte[] nonce) {
+        if (nonce.length != 32) {
+            throw new IllegalArgumentException("SPDM nonce must be 32 bytes");
+        }
+        SimulatedNvidiaDevice d = gpus.get(index);
+        return new Gpu(d.arch().tee(), d.report(nonce),
+                new String(d.credentials().chainPem(), StandardCharsets.US_ASCII));
     }
 
     /** The {@code POST /v1/attest} body for {@code nonce}. */

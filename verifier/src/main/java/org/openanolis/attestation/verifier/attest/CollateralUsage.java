@@ -28,7 +28,8 @@ public final class CollateralUsage {
         public Used {
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(kind, "kind");
-            bytes = bytes.clone();
+            // Not copied: collateral arrays come from the sources' caches and are never written.
+            // Copies are handed out by bytes(); digest() is remembered per array.
         }
 
         @Override
@@ -36,21 +37,44 @@ public final class CollateralUsage {
             return bytes.clone();
         }
 
+        /** SHA-256 of the bytes, computed once per distinct array (the caches hand out the same one). */
+        public byte[] digest() {
+            return DIGESTS.digestOf(bytes);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Used u && device.equals(u.device) && kind.equals(u.kind) && Arrays.equals(bytes, u.bytes);
+            return o instanceof Used u && device.equals(u.device) && kind.equals(u.kind)
+                    && (bytes == u.bytes || Arrays.equals(digest(), u.digest()));
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(device, kind, Arrays.hashCode(bytes));
+            return Objects.hash(device, kind, Arrays.hashCode(digest()));
         }
 
         @Override
         public String toString() {
-            return "Used[" + device + "/" + kind + " sha256=" + Hex.encode(Digests.sha256(bytes)) + "]";
+            return "Used[" + device + "/" + kind + " sha256=" + Hex.encode(digest()) + "]";
         }
     }
+
+    /** Digests by array identity, weakly held: a collateral item is hashed once while it is cached. */
+    private static final class IdentityDigests {
+        private final java.util.Map<byte[], byte[]> byArray =
+                java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+        byte[] digestOf(byte[] bytes) {
+            byte[] d = byArray.get(bytes);
+            if (d == null) {
+                d = Digests.sha256(bytes);
+                byArray.put(bytes, d);
+            }
+            return d;
+        }
+    }
+
+    private static final IdentityDigests DIGESTS = new IdentityDigests();
 
     /** A verification step that may throw. */
     @FunctionalInterface

@@ -75,8 +75,9 @@ public final class SimulatedDeployment implements AutoCloseable {
             c.validate();
             c.port = 0; // a free port (validation wants a real one; 0 is for in-process use only)
             LiveEngines engines = new LiveEngines(c, clock);
+            // null: every appraisal goes to the service's verification log, as in production.
             ServiceLauncher.Running running = ServiceLauncher.start(c, clock, a -> engines.verifiers(),
-                    AttestationRecorder.NONE, engines::status);
+                    (AttestationRecorder) null, engines::status);
             return new SimulatedDeployment(workDir, deleteWorkDir, vendors, engines, running, c);
         } catch (Exception | Error e) {
             vendors.close();

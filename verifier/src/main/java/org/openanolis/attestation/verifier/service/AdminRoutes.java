@@ -54,6 +54,8 @@ public final class AdminRoutes {
 
     private final PolicyServices policies;
     private final BundleVerifier bundles;
+    /** The verification log, for dry runs against a recorded entry; null when the service has none. */
+    private org.openanolis.attestation.verifier.service.log.LogService log;
     private final Clock clock;
     private final boolean denyContraindicated;
     private WorkerExecutor workers;
@@ -276,24 +278,33 @@ public final class AdminRoutes {
      * {@code {"bundle": {"<path>": "<base64>", …}}} (an attestation bundle's files, verified at its
      * {@code verify_at}).
      */
+    /** Lets dry runs read recorded entries ({@code "log_index"}). */
+    public AdminRoutes withLog(org.openanolis.attestation.verifier.service.log.LogService log) {
+        this.log = log;
+        return this;
+    }
+
     private JsonObject dryRun(RoutingContext ctx) throws PolicyException, IOException {
         AdminPrincipal who = who(ctx);
         String id = ctx.pathParam("id");
-        JsonObject b = jsonBody(ctx, "document", "format", "version", "claims", "bundle");
+        JsonObject b = jsonBody(ctx, "document", "format", "version", "claims", "bundle", "log_index");
         if ((b.getValue("document") == null) == (b.getValue("version") == null)) {
             throw new PolicyException(PolicyException.Code.INVALID_VALUE, "document",
                     "give exactly one of document (a draft) and version (a stored version)");
         }
-        if ((b.getValue("claims") == null) == (b.getValue("bundle") == null)) {
+        int evidenceSources = (b.getValue("claims") == null ? 0 : 1) + (b.getValue("bundle") == null ? 0 : 1)
+                + (b.getValue("log_index") == null ? 0 : 1);
+        if (evidenceSources != 1) {
             throw new PolicyException(PolicyException.Code.INVALID_VALUE, "claims",
-                    "give exactly one of claims and bundle");
+                    "give exactly one of claims, bundle and log_index");
         }
         JsonObject out = new JsonObject();
         Map<String, Object> claims;
         if (b.getValue("claims") instanceof JsonObject c) {
             claims = c.getMap();
-        } else if (b.getValue("bundle") instanceof JsonObject files) {
-            VerificationResult v = verifyBundle(files);
+        } else if (b.getValue("bundle") instanceof JsonObject || b.getValue("log_index") instanceof Number) {
+            VerificationResult v = b.getValue("bundle") instanceof JsonObject files ? verifyBundle(files)
+                    : verifyLogEntry(((Number) b.getValue("log_index")).longValue());
             out.put("verification", new JsonObject().put("verdict", v.pass() ? "pass" : "fail").put("tee", v.tee())
                     .put("reason", v.reason() == null ? null : v.reason().name()).put("details", new JsonObject(v.details())));
             if (!v.pass()) {
@@ -331,6 +342,48 @@ public final class AdminRoutes {
         out.put("ear.appraisal-policy-id", converted.policyId());
         out.put("denied", converted.denied());
         return out;
+    }
+
+    /**
+     * The CPU evidence of log entry {@code index}, exported as an attestation bundle with its
+     * recorded collateral and instant, verified again (the same path as an uploaded bundle).
+     */
+    private VerificationResult verifyLogEntry(long index) throws PolicyException, IOException {
+        if (log == null) {
+            throw new PolicyException(PolicyException.Code.INVALID_VALUE, "log_index", "this service has no verification log");
+        }
+        Path dir = Files.createTempDirectory("dry-run-entry");
+        try {
+            byte[] encoded = log.store().entries(index, index + 1).get(index);
+            if (encoded == null) {
+                throw new PolicyException(PolicyException.Code.INVALID_VALUE, "log_index", "no log entry " + index);
+            }
+            org.openanolis.attestation.verifier.log.LogEntry entry =
+                    org.openanolis.attestation.verifier.log.LogEntry.decode(encoded);
+            Map<String, Path> written = org.openanolis.attestation.verifier.log.EntryBundleWriter.write(entry,
+                    ref -> {
+                        try {
+                            return log.store().collateral(ref.sha256()).orElseThrow(() ->
+                                    new org.openanolis.attestation.verifier.log.ReplayEngine.ReplayException(
+                                            "collateral " + ref.sha256() + " is not in the log"));
+                        } catch (org.openanolis.attestation.verifier.log.LogStorageException e) {
+                            throw new org.openanolis.attestation.verifier.log.ReplayEngine.ReplayException(e.getMessage());
+                        }
+                    }, dir);
+            Path cpu = written.get("cpu");
+            if (cpu == null) {
+                throw new PolicyException(PolicyException.Code.INVALID_VALUE, "log_index", "entry " + index + " has no CPU evidence");
+            }
+            return bundles.verify(AttestationBundle.read(cpu), Optional.empty(), clock);
+        } catch (org.openanolis.attestation.verifier.log.LogStorageException
+                 | org.openanolis.attestation.verifier.log.LogFormatException
+                 | org.openanolis.attestation.verifier.log.ReplayEngine.ReplayException | BundleException e) {
+            throw new PolicyException(PolicyException.Code.MALFORMED_DOCUMENT, "log_index", e.getMessage());
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private VerificationResult verifyBundle(JsonObject files) throws PolicyException, IOException {

@@ -180,7 +180,12 @@ public final class AttestationServer extends VerticleBase {
             return;
         }
         Timer.Sample sample = Timer.start(metrics);
-        workers.<AttestationService.Attestation>executeBlocking(() -> attestation.attest(req).join(), false)
+        // Verification runs on a worker; the worker is then free while the log entry is group-committed
+        // (an fsync), and the answer goes out when the commit completes: no token before its entry.
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        workers.<java.util.concurrent.CompletableFuture<AttestationService.Attestation>>executeBlocking(
+                        () -> attestation.attest(req), false)
+                .compose(pending -> Future.fromCompletionStage(pending, context))
                 .onComplete(ar -> {
                     sample.stop(attestTimer);
                     if (ctx.response().ended() || ctx.response().headWritten()) {

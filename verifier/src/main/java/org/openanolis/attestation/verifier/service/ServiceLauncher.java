@@ -131,7 +131,7 @@ public final class ServiceLauncher {
                         .put("version", version())
                         .put("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
                         .put("collateral", new JsonObject(collateralStatus.get())),
-                new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated));
+                new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated).withLog(log));
         server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
         Vertx vertx = Vertx.vertx();
         try {

@@ -3,6 +3,7 @@ package org.openanolis.attestation.examples.gateway;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openanolis.attestation.certs.MutableClock;
+import org.openanolis.attestation.sdk.AttestationFailedException;
 import org.openanolis.attestation.sdk.AttestationToken;
+import org.openanolis.attestation.sdk.CpuEvidenceProvider;
 import org.openanolis.attestation.sdk.AttesterClient;
 import org.openanolis.attestation.sdk.EarStatus;
 import org.openanolis.attestation.sdk.KeyRelease;
@@ -32,21 +36,26 @@ import org.openanolis.attestation.sdk.ReleaseReceiptClient;
 import org.openanolis.attestation.sdk.ReleasedKey;
 import org.openanolis.attestation.sdk.ReplayGuard;
 import org.openanolis.attestation.sdk.TokenVerifier;
-import org.openanolis.attestation.sdk.testing.StandInProviders;
+import org.openanolis.attestation.sdk.testing.SimulatedHostProviders;
+import org.openanolis.attestation.sdk.testing.SimulatedWorld;
 import org.openanolis.attestation.sdk.testing.VerifierFixture;
+import org.openanolis.attestation.simulator.host.SimulatedHost;
 
 /**
- * Simulated TDX host with two GPUs → verifier service → EAR token → model gateway → the host
- * unwraps the model key; and every refusal the gateway must make. The service is the real one
- * ({@code ServiceLauncher}) with stand-in evidence engines; every party reads one pinned clock.
+ * Simulated TDX host with two GPUs ({@code SimulatedHost}: vendor-signed DCAP quotes and SPDM
+ * evidence) → {@code AttesterClient} → verifier service on the REAL engines (offline Intel
+ * collateral, loopback RIM service and OCSP responder of a {@code SimulatedEnvironment}) → EAR
+ * token → model gateway → the host unwraps the model key with its TEE key; and every refusal the
+ * gateway must make. Every party reads one pinned clock (the world's collateral is valid at it).
  */
 class EndToEndTest {
-    private static final Instant START = Instant.parse("2026-11-29T00:00:00Z");
+    private static final Instant START = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private static final MutableClock CLOCK = new MutableClock(START);
     private static final byte[] MODEL_KEY = new byte[32];
     private static final String KEY_ID = "llama-3-70b/2026-11";
     @TempDir
     static Path dir;
+    static SimulatedWorld world;
     static VerifierFixture service;
     static VerifierFixture otherIssuer;
     static VerifierFixture impostor;
@@ -57,16 +66,17 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         new SecureRandom().nextBytes(MODEL_KEY);
-        service = VerifierFixture.start(dir.resolve("service"), CLOCK);
+        world = SimulatedWorld.create(dir.resolve("world"), START, CLOCK);
+        service = VerifierFixture.startOnRealEngines(world, dir.resolve("service"), CLOCK, null);
         // Another issuer that signs with the same keys (one keystore shared by two deployments).
         java.nio.file.Files.createDirectories(dir.resolve("other"));
         java.nio.file.Files.copy(dir.resolve("service").resolve("token-keys.p12"),
                 dir.resolve("other").resolve("token-keys.p12"));
-        otherIssuer = VerifierFixture.start(dir.resolve("other"), CLOCK);
+        otherIssuer = VerifierFixture.startOnRealEngines(world, dir.resolve("other"), CLOCK, null);
         // A wholly separate service: other issuer, other keys.
-        stranger = VerifierFixture.start(dir.resolve("stranger"), CLOCK);
+        stranger = VerifierFixture.startOnRealEngines(world, dir.resolve("stranger"), CLOCK, null);
         // Same iss as the real service, but its own keys: a look-alike signing as the real one.
-        impostor = VerifierFixture.start(dir.resolve("impostor"), CLOCK, service.issuer());
+        impostor = VerifierFixture.startOnRealEngines(world, dir.resolve("impostor"), CLOCK, service.issuer());
         TokenVerifier verifier = TokenVerifier.builder()
                 .issuer(service.issuer()).jwksFromDiscovery()
                 .audience("model-gateway")
@@ -87,6 +97,7 @@ class EndToEndTest {
         stranger.close();
         otherIssuer.close();
         service.close();
+        world.close();
     }
 
     @AfterEach
@@ -94,12 +105,21 @@ class EndToEndTest {
         CLOCK.set(START);
     }
 
-    /** A TDX host with two GPUs attesting to {@code verifier} for {@code audience}. */
-    private static AttestationToken attest(VerifierFixture verifier, ECKey tee, boolean debug, String audience)
+    /** A new simulated TDX host with two GPUs (a debug TD when {@code debug}). */
+    private static SimulatedHost host(boolean debug) {
+        return SimulatedHost.tdx(world.environment()).gpus(2).debug(debug).build();
+    }
+
+    /** {@code host} attesting to {@code verifier} for {@code audience} through the SDK's recipe. */
+    private static AttestationToken attest(VerifierFixture verifier, SimulatedHost host, String audience)
             throws Exception {
-        return AttesterClient.builder(verifier.uri()).teePublicKey(tee.toPublicJWK())
-                .cpu(StandInProviders.tdx(debug)).gpus(List.of(StandInProviders.gpu(0), StandInProviders.gpu(1)))
-                .audience(audience).build().attest();
+        return attest(verifier, host, SimulatedHostProviders.cpu(host), audience);
+    }
+
+    private static AttestationToken attest(VerifierFixture verifier, SimulatedHost host, CpuEvidenceProvider cpu,
+                                           String audience) throws Exception {
+        return AttesterClient.builder(verifier.uri()).teePublicKey(SimulatedHostProviders.teeKey(host).toPublicJWK())
+                .cpu(cpu).gpus(SimulatedHostProviders.gpus(host)).audience(audience).build().attest();
     }
 
     private static String refusal(AttestationToken token, ECKey tee) {
@@ -110,60 +130,119 @@ class EndToEndTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void anAttestedHostUnwrapsTheModelKey() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
-        ReleasedKey k = fetcher.fetch(KEY_ID, token, tee);
+        SimulatedHost host = host(false);
+        AttestationToken token = attest(service, host, "model-gateway");
+        assertEquals(Map.of("cpu", "affirming", "gpu0", "affirming", "gpu1", "affirming"), token.statuses());
+        // Appraised by the real engines: the quote's TCB against the offline Intel collateral, the
+        // GPUs' measurements against the RIM service's RIMs, their chains by OCSP.
+        Map<String, Object> submods = (Map<String, Object>) SignedJWT.parse(token.token()).getJWTClaimsSet()
+                .getJSONObjectClaim("submods");
+        assertEquals("UpToDate", ((Map<String, Object>) submods.get("cpu")).get("tcb_status"));
+        assertEquals("success", ((Map<String, Object>) submods.get("gpu1")).get("measurement_result"));
+        // (both cache, so earlier tests may have made the requests; none would exist with stand-ins)
+        assertTrue(world.vendors().rimRequests() > 0, "RIM service consulted");
+        assertTrue(world.vendors().ocspResponder().requestCount() > 0, "OCSP responder consulted");
+        ReleasedKey k = fetcher.fetch(KEY_ID, token, SimulatedHostProviders.teeKey(host));
         assertArrayEquals(MODEL_KEY, k.key());
         assertEquals(KEY_ID, k.modelKeyId());
         assertEquals(token.jti(), k.tokenJti());
     }
 
     @Test
+    void anSnpHostIsAffirmedButNotUnderTheGatewaysTdxPolicy() throws Exception {
+        // The VCEK travels in the request (CpuEvidenceProvider.certificates()): AMD KDS is unreachable here.
+        SimulatedHost host = SimulatedHost.snp(world.environment()).gpus(1).build();
+        AttestationToken token = attest(service, host, "model-gateway");
+        assertEquals(Map.of("cpu", "affirming", "gpu0", "affirming"), token.statuses());
+        assertEquals("POLICY_MISMATCH", refusal(token, SimulatedHostProviders.teeKey(host)));
+    }
+
+    @Test
+    void aForgedQuoteGetsNoToken() throws Exception {
+        SimulatedHost host = host(false);
+        CpuEvidenceProvider real = SimulatedHostProviders.cpu(host);
+        CpuEvidenceProvider forging = new CpuEvidenceProvider() {
+            @Override
+            public String tee() {
+                return real.tee();
+            }
+
+            @Override
+            public byte[] evidence(byte[] reportData) throws java.io.IOException {
+                byte[] q = real.evidence(reportData);
+                q[48 + 136] ^= 1; // MRTD, inside the signed TD report
+                return q;
+            }
+        };
+        AttestationFailedException e = assertThrows(AttestationFailedException.class,
+                () -> attest(service, host, forging, "model-gateway"));
+        assertEquals(403, e.httpStatus());
+        assertEquals("SIGNATURE_INVALID", e.reasonCode());
+    }
+
+    @Test
+    void aTamperedGpuIsContraindicatedAndRefused() throws Exception {
+        byte[] rogue = new byte[48];
+        rogue[0] = 0x5a;
+        SimulatedHost host = SimulatedHost.tdx(world.environment()).gpus(2).tamperedMeasurement(1, 7, rogue).build();
+        AttestationToken token = attest(service, host, "model-gateway");
+        assertEquals(Map.of("cpu", "affirming", "gpu0", "affirming", "gpu1", "contraindicated"), token.statuses());
+        assertEquals("STATUS_NOT_ACCEPTED", refusal(token, SimulatedHostProviders.teeKey(host)));
+    }
+
+    @Test
     void expiredToken() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
+        AttestationToken token = attest(service, host, "model-gateway");
         CLOCK.set(token.expiresAt().plusSeconds(5)); // exactly at exp + skew
         assertEquals("EXPIRED", refusal(token, tee));
     }
 
     @Test
     void wrongAudience() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        assertEquals("AUDIENCE_MISMATCH", refusal(attest(service, tee, false, "billing-gateway"), tee));
+        SimulatedHost host = host(false);
+        assertEquals("AUDIENCE_MISMATCH", refusal(attest(service, host, "billing-gateway"),
+                SimulatedHostProviders.teeKey(host)));
     }
 
     @Test
     void tokenFromAnotherIssuer() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
         // Signed with a key the gateway knows, but for another issuer.
-        assertEquals("ISSUER_MISMATCH", refusal(attest(otherIssuer, tee, false, "model-gateway"), tee));
+        assertEquals("ISSUER_MISMATCH", refusal(attest(otherIssuer, host, "model-gateway"), tee));
         // Another service altogether: its key is not in the issuer's JWKS (checked before any claim is read).
-        assertEquals("UNKNOWN_KEY", refusal(attest(stranger, tee, false, "model-gateway"), tee));
+        assertEquals("UNKNOWN_KEY", refusal(attest(stranger, host, "model-gateway"), tee));
         // Claims to be the real issuer, signed with a key the real issuer never published.
-        assertEquals("UNKNOWN_KEY", refusal(attest(impostor, tee, false, "model-gateway"), tee));
+        assertEquals("UNKNOWN_KEY", refusal(attest(impostor, host, "model-gateway"), tee));
     }
 
     @Test
     void contraindicatedStatus() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken debugTd = attest(service, tee, true, "model-gateway");
+        SimulatedHost debug = host(true);
+        ECKey tee = SimulatedHostProviders.teeKey(debug);
+        AttestationToken debugTd = attest(service, debug, "model-gateway");
         assertEquals("contraindicated", debugTd.statuses().get("cpu"));
         assertEquals("STATUS_NOT_ACCEPTED", refusal(debugTd, tee));
     }
 
     @Test
     void replayedToken() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
+        AttestationToken token = attest(service, host, "model-gateway");
         fetcher.fetch(KEY_ID, token, tee);
         assertEquals("REPLAYED", refusal(token, tee));
     }
 
     @Test
     void tamperedToken() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
+        AttestationToken token = attest(service, host, "model-gateway");
         // Swap cnf.jwk for the attacker's key and keep the service's signature.
         ECKey attacker = KeyRelease.generateTeeKey();
         String[] parts = token.token().split("\\.");
@@ -180,8 +259,9 @@ class EndToEndTest {
 
     @Test
     void aStolenTokenIsUselessWithoutTheTeeKey() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
+        AttestationToken token = attest(service, host, "model-gateway");
         ECKey thief = KeyRelease.generateTeeKey();
         KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> fetcher.fetch(KEY_ID, token, thief));
         assertEquals(KeyReleaseException.Failure.WRONG_RECIPIENT, e.failure());
@@ -196,8 +276,9 @@ class EndToEndTest {
                 .replayGuard(ReplayGuard.inMemory(10)).build();
         try (ModelGateway audited = ModelGateway.start(new InetSocketAddress("127.0.0.1", 0), v, Map.of(KEY_ID, MODEL_KEY),
                 new ReleaseReceiptClient(service.uri(), v, "model-gateway", HttpClient.newHttpClient()), CLOCK)) {
-            ECKey tee = KeyRelease.generateTeeKey();
-            AttestationToken token = attest(service, tee, false, "model-gateway");
+            SimulatedHost host = host(false);
+            ECKey tee = SimulatedHostProviders.teeKey(host);
+            AttestationToken token = attest(service, host, "model-gateway");
             assertEquals(503, assertThrows(ModelKeyFetcher.RefusedException.class,
                     () -> new ModelKeyFetcher(audited.uri(), HttpClient.newHttpClient()).fetch(KEY_ID, token, tee)).status());
         }
@@ -205,8 +286,9 @@ class EndToEndTest {
 
     @Test
     void unknownKeyAndMissingToken() throws Exception {
-        ECKey tee = KeyRelease.generateTeeKey();
-        AttestationToken token = attest(service, tee, false, "model-gateway");
+        SimulatedHost host = host(false);
+        ECKey tee = SimulatedHostProviders.teeKey(host);
+        AttestationToken token = attest(service, host, "model-gateway");
         assertEquals(404, assertThrows(ModelKeyFetcher.RefusedException.class,
                 () -> fetcher.fetch("no-such-key", token, tee)).status());
         assertEquals(400, assertThrows(ModelKeyFetcher.RefusedException.class,

@@ -95,9 +95,10 @@ public final class LogRecorder implements AttestationRecorder {
             b.addEvidence(new EvidenceItem("gpu" + i, g.tee(), "nonce", gpuNonce));
         }
         for (CollateralUsage.Used u : record.collateral()) {
-            byte[] bytes = u.bytes();
-            Sha256Digest d = Sha256Digest.digest(bytes);
-            blobs.putIfAbsent(d, bytes);
+            Sha256Digest d = Sha256Digest.of(u.digest());
+            if (!blobs.containsKey(d)) {
+                blobs.put(d, u.bytes());
+            }
             b.addCollateral(new CollateralReference(u.device(), u.kind(), d));
         }
         Map<String, Object> explanation = new LinkedHashMap<>();

@@ -58,6 +58,7 @@ class RealEngineReplayTest {
     private static LogTestClient client;
     private static byte[] quote;
     private static Instant verifyAt;
+    private static final String ADMIN_TOKEN = "dry-run-admin-token-0123456789abcdef";
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,6 +74,7 @@ class RealEngineReplayTest {
         c.auditorToken = LogTestClient.TOKEN;
         c.denyContraindicated = false; // contraindicated decisions get tokens: they are replayed too
         c.ocspMode = "off";
+        c.adminTokens = new java.util.ArrayList<>(List.of("alice:policy-admin:" + ADMIN_TOKEN));
         running = ServiceLauncher.start(c, Clock.fixed(verifyAt, ZoneOffset.UTC), anchors -> new EngineEvidenceVerifiers(
                 intel, request -> {
                     throw new VerificationException(ReasonCode.COLLATERAL_MISSING, "vek", "no AMD source in this test");
@@ -121,7 +123,7 @@ class RealEngineReplayTest {
         LogTestClient.Run replay = LogTestClient.run(s -> Main.run(new String[] {"replay", "--url", client.base,
                 "--token", LogTestClient.TOKEN, "--log-key", vkey.toString(), "--json"}, s[0], s[1], Clock.systemUTC()));
         assertEquals(0, replay.exit(), replay.out() + replay.err());
-        assertEquals(3, replay.json().get("entries_replayed").asInt());
+        assertEquals(running.log().store().endIndex(), replay.json().get("entries_replayed").asLong());
 
         // The replay really re-verifies: the same entry judged ten years later no longer reaches
         // the binding check (the recorded collateral has expired by then).
@@ -158,5 +160,28 @@ class RealEngineReplayTest {
 
     private static LogEntry withoutCollateral(LogEntry e) {
         return copy(e).build();
+    }
+
+    @Test
+    void dryRunAgainstALogEntryReVerifiesItsRecordedEvidence() throws Exception {
+        // A genuine quote bound to another nonce: the service refused it (BINDING_MISMATCH) and
+        // logged it with its collateral. A dry run re-verifies the entry's quote alone as a bundle
+        // at its recorded instant, then appraises it with the draft.
+        JsonNode refused = attest(quote);
+        long index = refused.path("log_index").asLong(-1);
+        assertTrue(index >= 0, refused.toString());
+        String draft = "id: default-tdx\ntees: [tdx]\nrules:\n  - name: not-debug\n    component: configuration\n"
+                + "    expr: claims.debug == false\n    on_fail: contraindicated\n";
+        ObjectNode body = LogTestClient.JSON.createObjectNode();
+        body.put("document", draft);
+        body.put("format", "yaml");
+        body.put("log_index", index);
+        var r = client.post("/v1/admin/policies/default-tdx/dry-run", body.toString(), ADMIN_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode out = LogTestClient.JSON.readTree(r.body());
+        assertEquals("pass", out.path("verification").path("verdict").asText(), r.body());
+        assertEquals("affirming", out.path("appraisal").path("status").asText(), r.body());
+        body.put("log_index", 1_000_000);
+        assertEquals(400, client.post("/v1/admin/policies/default-tdx/dry-run", body.toString(), ADMIN_TOKEN).statusCode());
     }
 }
