@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.CpuEvidence;
 import org.openanolis.attestation.verifier.attest.GpuEvidence;
 import org.openanolis.attestation.verifier.attest.PolicyDeniedException;
+import org.openanolis.attestation.verifier.collateral.CollateralFetcher;
 import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.token.SigningKeys;
 
@@ -227,6 +229,12 @@ public final class AttestationServer extends VerticleBase {
                         if (failureIndex != null && failureIndex >= 0) {
                             ext.put("log_index", failureIndex);
                         }
+                        Duration retryAfter = upstreamRetryAfter(ve);
+                        if (retryAfter != null && Problem.statusFor(ve.code()) == 503) {
+                            // The upstream's own Retry-After (rounded up to whole seconds, at least 1).
+                            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+                            ctx.response().putHeader("Retry-After", Long.toString(seconds));
+                        }
                         Problem.send(ctx, Problem.statusFor(ve.code()), "Attestation failed", ve.getMessage(), ve.code(), ext);
                     } else {
                         outcomes.get("error").increment();
@@ -234,6 +242,19 @@ public final class AttestationServer extends VerticleBase {
                                 "no token was issued; retry later", null, null);
                     }
                 });
+    }
+
+    /** The Retry-After a throttling collateral upstream asked for, anywhere in {@code e}'s causes; null if none. */
+    static Duration upstreamRetryAfter(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CollateralFetcher.Unavailable u && u.retryAfter() != null) {
+                return u.retryAfter();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Per denied device: its policy id and the rules that did not pass, with the values they read. */

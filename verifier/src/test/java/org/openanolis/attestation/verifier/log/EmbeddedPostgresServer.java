@@ -27,13 +27,13 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * and {@code postgres} with wrappers that hand the data directory to {@code nobody} and
  * {@code setpriv} to it.
  */
-final class EmbeddedPostgresServer {
+public final class EmbeddedPostgresServer {
     private static final int NOBODY = 65534;
     private static EmbeddedPostgres server;
 
     private EmbeddedPostgresServer() {}
 
-    static synchronized EmbeddedPostgres get() throws IOException {
+    public static synchronized EmbeddedPostgres get() throws IOException {
         if (server == null) {
             // The box is shared: give the server more than zonky's default time to come up.
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(90));
