@@ -38,7 +38,7 @@ public final class BootStorm {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--hosts", "1250", "--gpus", "8", "--connections", "64",
-                "--warmup", "200"));
+                "--warmup", "200", "--workers", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -62,8 +62,10 @@ public final class BootStorm {
         }
         System.out.printf("%d distinct TDX hosts with %d GPUs each built in %.1f s%n", hostCount, gpus,
                 (System.nanoTime() - b0) / 1e9);
+        int workers = Integer.parseInt(a.get("--workers"));
         try (SimulatedDeployment service = SimulatedDeployment.start(env, Clock.systemUTC(), c -> {
             c.rateLimitPerSecond = 0;
+            c.workerPoolSize = workers;
         })) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {

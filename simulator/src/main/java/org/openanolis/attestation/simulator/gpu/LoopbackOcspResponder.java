@@ -50,6 +50,12 @@ public final class LoopbackOcspResponder implements AutoCloseable {
         this.clock = clock;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        // Concurrent answers: the service asks about many certificates at once in a boot storm.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "loopback-ocsp");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 

@@ -90,7 +90,8 @@ public final class AttestationServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        int poolSize = config.workerPoolSize > 0 ? config.workerPoolSize : Runtime.getRuntime().availableProcessors();
+        int poolSize = config.workerPoolSize > 0 ? config.workerPoolSize
+                : Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
         workers = vertx.createSharedWorkerExecutor("attestation-workers", poolSize);
         attestTimer = Timer.builder("attestation_duration").description("POST /v1/attest latency")
                 .publishPercentiles(0.5, 0.99).register(metrics);

@@ -29,7 +29,10 @@ public final class ServiceConfig {
     public int bodyLimitBytes = 1024 * 1024;
     /** Per-request time limit; slower requests get 503. */
     public int requestTimeoutMs = 30_000;
-    /** Threads for crypto and blocking work; 0 = number of processors. */
+    /**
+     * Threads for crypto and blocking work; 0 = max(16, 4 x processors): the work is CPU-bound
+     * except for collateral and OCSP fetches, which a boot storm of new devices waits on.
+     */
     public int workerPoolSize = 0;
     /** PKCS#12 keystore of the token-signing keys; default {@code <data_dir>/token-keys.p12}. */
     public String keystorePath;
