@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -111,14 +110,5 @@ public final class LoadGenerator {
             Future<Void> f = vertx.close();
             f.toCompletionStage().toCompletableFuture().join();
         }
-    }
-
-    /** Splits a list into chunks (helper for warm-up then measurement). */
-    public static <T> List<List<T>> chunks(List<T> all, int size) {
-        List<List<T>> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += size) {
-            out.add(all.subList(i, Math.min(all.size(), i + size)));
-        }
-        return out;
     }
 }

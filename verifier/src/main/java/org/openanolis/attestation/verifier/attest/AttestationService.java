@@ -74,15 +74,6 @@ public final class AttestationService {
         this.context = context;
     }
 
-    /**
-     * Verifies, binds and appraises the request. Throws on the first failed check; never returns
-     * a partial outcome.
-     */
-    public Outcome appraise(AttestRequest req) throws VerificationException {
-        byte[] nonce = nonces.verify(req.nonce());
-        return verifyAndAppraise(nonce, req, verifiers, appraiser.get(), pinned(context.get()), new CollateralUsage());
-    }
-
     /** The context with its clock fixed at one instant, so that the instant the log records is the one judged at. */
     private static VerificationContext pinned(VerificationContext ctx) {
         return new VerificationContext(Clock.fixed(ctx.clock().instant(), ZoneOffset.UTC), ctx.trustAnchors());

@@ -164,9 +164,4 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         }
         return chain;
     }
-
-    /** Names of the parts, for {@code /v1/status}. */
-    public Map<String, Object> describe() {
-        return Map.of("ocsp_mode", ocspMode.claim());
-    }
 }

@@ -139,27 +139,17 @@ public final class LogRecorder implements AttestationRecorder {
         return devices;
     }
 
-    private static int rank(String status) {
-        return switch (status) {
-            case "affirming" -> 0;
-            case "warning" -> 1;
-            case "contraindicated" -> 2;
-            default -> 3;
-        };
-    }
-
-    /** The worst status of the devices. */
+    /**
+     * The worst status of the devices, by the policy engine's own ordering; a status the engine
+     * does not know counts as contraindicated (fail closed).
+     */
     public static EarStatus overall(Map<String, Appraiser.Appraisal> appraisals) {
-        String worst = "affirming";
+        org.openanolis.attestation.policies.EarStatus worst = org.openanolis.attestation.policies.EarStatus.AFFIRMING;
         for (Appraiser.Appraisal a : appraisals.values()) {
-            worst = rank(a.status()) > rank(worst) ? a.status() : worst;
+            worst = worst.worst(org.openanolis.attestation.policies.EarStatus.fromValue(a.status())
+                    .orElse(org.openanolis.attestation.policies.EarStatus.CONTRAINDICATED));
         }
-        return switch (worst) {
-            case "affirming" -> EarStatus.AFFIRMING;
-            case "warning" -> EarStatus.WARNING;
-            case "contraindicated" -> EarStatus.CONTRAINDICATED;
-            default -> EarStatus.NONE;
-        };
+        return EarStatus.valueOf(worst.name());
     }
 
     /**
