@@ -44,7 +44,12 @@ public record AuditFinding(Kind kind, long index, String detail) {
         /** Re-running the appraisal gave another outcome than the recorded one. */
         REPLAY_DIVERGENCE,
         /** Re-running the appraisal was impossible (e.g. the recorded policy version is unknown). */
-        REPLAY_FAILED
+        REPLAY_FAILED,
+        /**
+         * A release receipt record does not match an earlier attestation entry that issued its
+         * token for its TEE key.
+         */
+        RECEIPT_UNMATCHED
     }
 
     public AuditFinding {

@@ -97,6 +97,23 @@ public final class EntryBundleWriter {
         return written;
     }
 
+    /**
+     * Writes a release receipt record as {@code <dir>/receipt.json} (its fields; it has no
+     * evidence or collateral, so no attestation bundle).
+     *
+     * @return the file written
+     */
+    public static Path writeReceipt(ReleaseReceiptRecord receipt, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", "release-receipt-record/v" + ReleaseReceiptRecord.FORMAT_VERSION);
+        m.putAll(receipt.toJson());
+        m.remove(ReleaseReceiptRecord.KIND_KEY);
+        Path file = dir.resolve("receipt.json");
+        Files.write(file, JSON.writeValueAsBytes(m));
+        return file;
+    }
+
     private static String extension(String kind, byte[] bytes) {
         String head = new String(bytes, 0, Math.min(bytes.length, 16), StandardCharsets.ISO_8859_1).stripLeading();
         if (head.startsWith("-----BEGIN")) {

@@ -147,6 +147,33 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         return p.future;
     }
 
+    /** The {@code jti} column of a release receipt for token {@code tokenJti} (apart from its attestation entry's). */
+    public static String receiptJtiKey(String tokenJti) {
+        return "receipt:" + tokenJti;
+    }
+
+    /**
+     * Queues a release receipt record for the next group commit, on the same path as entries
+     * (same transaction, same dense indexes, same Merkle leaves). Its {@code jti} column is
+     * {@link #receiptJtiKey(String)}, so {@link #indexOfJti} finds the attestation entry and the
+     * receipt separately.
+     *
+     * @return a future completing with the record's index after commit, or exceptionally with a
+     *     {@link LogStorageException}
+     */
+    public CompletableFuture<Long> appendReceipt(ReleaseReceiptRecord receipt) {
+        PendingAppend p = new PendingAppend(receipt.encode(), receiptJtiKey(receipt.tokenJti()), Map.of(),
+                new CompletableFuture<>());
+        synchronized (lifecycle) {
+            if (closed) {
+                p.future.completeExceptionally(new LogStorageException("the log store is closed"));
+                return p.future;
+            }
+            queue.add(p);
+        }
+        return p.future;
+    }
+
     private record PendingAppend(byte[] bytes, String jti, Map<Sha256Digest, byte[]> blobs,
                                  CompletableFuture<Long> future) {}
 

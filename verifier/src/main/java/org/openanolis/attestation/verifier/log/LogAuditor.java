@@ -21,7 +21,9 @@ import org.openanolis.attestation.verifier.log.AuditFinding.Kind;
  *   <li>every entry in the source's range is the one the checkpoint commits to (RFC 9162
  *       inclusion), none is missing, and a whole log is not shorter than its checkpoint;</li>
  *   <li>every entry decodes, its collateral is present and hashes to its digest;</li>
- *   <li>optionally, a {@link ReplayEngine} re-runs each entry and the outcome is compared.</li>
+ *   <li>optionally, a {@link ReplayEngine} re-runs each entry and the outcome is compared;</li>
+ *   <li>every release receipt record names an earlier attestation entry that issued its token for
+ *       its TEE key (receipts are checked, never replayed).</li>
  * </ol>
  * A whole log audited from index 0 is checked by recomputing the tree head from the entries
  * (O(n) hashing, O(log n) memory); only when that fails, or for a partial range, is each entry
@@ -98,7 +100,16 @@ public final class LogAuditor {
                 checked++;
                 LogEntry entry;
                 try {
-                    entry = LogEntry.decode(e.getValue());
+                    LogRecords.Record record = LogRecords.decode(e.getValue());
+                    if (record instanceof LogRecords.Receipt r) {
+                        // Not an appraisal: nothing to re-verify; checked against its attestation entry.
+                        checkReceipt(source, idx, r.receipt(), findings);
+                        if (progress != null) {
+                            progress.accept(checked);
+                        }
+                        continue;
+                    }
+                    entry = ((LogRecords.Attestation) record).entry();
                 } catch (LogFormatException ex) {
                     findings.add(new AuditFinding(Kind.ENTRY_MALFORMED, idx, ex.getMessage()));
                     continue;
@@ -220,6 +231,55 @@ public final class LogAuditor {
                 findings.add(new AuditFinding(Kind.ENTRY_NOT_INCLUDED, f.getKey(), "the entry stored at index "
                         + f.getKey() + " is not the one the checkpoint commits to"));
             }
+        }
+    }
+
+    /**
+     * A release receipt must name an earlier attestation entry of this log that issued the token
+     * it names ({@code jti}, {@code token_issued}), for the TEE key in that entry's runtime data,
+     * and be recorded no earlier than that entry. An attestation entry before the audited range
+     * (a partial export) cannot be read and is not checked.
+     */
+    private static void checkReceipt(LogSource source, long idx, ReleaseReceiptRecord receipt,
+                                     List<AuditFinding> findings) throws LogStorageException {
+        long at = receipt.attestationIndex();
+        if (at >= idx) {
+            findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "the receipt names attestation entry " + at
+                    + ", which is not earlier than the receipt"));
+            return;
+        }
+        if (at < source.firstIndex()) {
+            return;
+        }
+        byte[] bytes = source.entries(at, at + 1).get(at);
+        if (bytes == null) {
+            findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "attestation entry " + at + " is missing"));
+            return;
+        }
+        LogEntry entry;
+        try {
+            if (!(LogRecords.decode(bytes) instanceof LogRecords.Attestation a)) {
+                findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "index " + at
+                        + " is a release receipt, not an attestation entry"));
+                return;
+            }
+            entry = a.entry();
+        } catch (LogFormatException e) {
+            findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "attestation entry " + at + " is malformed"));
+            return;
+        }
+        String problem = null;
+        if (!entry.jti().equals(receipt.tokenJti())) {
+            problem = "attestation entry " + at + " is for jti " + entry.jti() + ", not " + receipt.tokenJti();
+        } else if (!ReleaseReceiptRecord.tokenIssued(entry)) {
+            problem = "attestation entry " + at + " issued no token";
+        } else if (!ReleaseReceiptRecord.teeKeyThumbprintOf(entry).map(receipt.teeKeyThumbprint()::equals).orElse(false)) {
+            problem = "the receipt's TEE key thumbprint is not that of attestation entry " + at + "'s runtime data";
+        } else if (receipt.instant().isBefore(entry.instant().minusSeconds(1))) {
+            problem = "the receipt was recorded before attestation entry " + at;
+        }
+        if (problem != null) {
+            findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, problem));
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.SortedMap;
  * entries/&lt;index&gt;.cbor   each entry's stored bytes
  * collateral/&lt;sha256&gt;    each referenced collateral blob, once
  * bundles/&lt;index&gt;/&lt;submodule&gt;/   optional: each entry as attestation bundles
+ * bundles/&lt;index&gt;/receipt.json     (a release receipt record: its fields)
  * </pre>
  * {@link ExportedLog} reads it back as a {@link LogSource}; nothing in it is trusted until the
  * {@link LogAuditor} has checked it against the pinned key.
@@ -77,7 +78,15 @@ public final class LogExport {
                 inclusion.put(Long.toString(idx), hex(source.inclusionProof(idx, cp.size())));
                 LogEntry entry;
                 try {
-                    entry = LogEntry.decode(bytes);
+                    LogRecords.Record record = LogRecords.decode(bytes);
+                    if (record instanceof LogRecords.Receipt r) {
+                        // A release receipt: no collateral; as a "bundle" its fields in receipt.json.
+                        if (bundles) {
+                            EntryBundleWriter.writeReceipt(r.receipt(), dir.resolve("bundles").resolve(Long.toString(idx)));
+                        }
+                        continue;
+                    }
+                    entry = ((LogRecords.Attestation) record).entry();
                 } catch (LogFormatException e) {
                     throw new LogStorageException("entry " + idx + " is malformed: " + e.getMessage(), e);
                 }

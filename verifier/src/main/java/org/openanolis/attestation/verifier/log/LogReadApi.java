@@ -88,13 +88,25 @@ public final class LogReadApi {
         return m;
     }
 
-    /** {@code GET /v1/log/entries/{index}}: one entry, decoded, or empty if the index is not committed. */
+    /**
+     * One attestation entry, decoded, or empty if the index is not committed; a release receipt
+     * at that index is a {@link LogFormatException} (use {@link #record(long)} for either kind).
+     */
     public Optional<LogEntry> entry(long index) throws LogStorageException, LogFormatException {
         if (index < 0) {
             throw new IllegalArgumentException("index must not be negative");
         }
         byte[] bytes = store.entries(index, index + 1).get(index);
         return bytes == null ? Optional.empty() : Optional.of(LogEntry.decode(bytes));
+    }
+
+    /** {@code GET /v1/log/entries/{index}}: one record of either kind, decoded, or empty if the index is not committed. */
+    public Optional<LogRecords.Record> record(long index) throws LogStorageException, LogFormatException {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must not be negative");
+        }
+        byte[] bytes = store.entries(index, index + 1).get(index);
+        return bytes == null ? Optional.empty() : Optional.of(LogRecords.decode(bytes));
     }
 
     private void requireCommitted(long treeSize) throws LogStorageException {

@@ -358,8 +358,12 @@ public final class AdminRoutes {
             if (encoded == null) {
                 throw new PolicyException(PolicyException.Code.INVALID_VALUE, "log_index", "no log entry " + index);
             }
-            org.openanolis.attestation.verifier.log.LogEntry entry =
-                    org.openanolis.attestation.verifier.log.LogEntry.decode(encoded);
+            if (!(org.openanolis.attestation.verifier.log.LogRecords.decode(encoded)
+                    instanceof org.openanolis.attestation.verifier.log.LogRecords.Attestation attestation)) {
+                throw new PolicyException(PolicyException.Code.INVALID_VALUE, "log_index",
+                        "log entry " + index + " is a release receipt, not an attestation");
+            }
+            org.openanolis.attestation.verifier.log.LogEntry entry = attestation.entry();
             Map<String, Path> written = org.openanolis.attestation.verifier.log.EntryBundleWriter.write(entry,
                     ref -> {
                         try {

@@ -25,6 +25,7 @@ import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.service.log.AuditorAuth;
 import org.openanolis.attestation.verifier.service.log.LogRoutes;
 import org.openanolis.attestation.verifier.service.log.LogService;
+import org.openanolis.attestation.verifier.service.log.ReleaseReceiptRoutes;
 import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 import org.openanolis.attestation.verifier.token.SigningKeys;
 
@@ -133,6 +134,7 @@ public final class ServiceLauncher {
                         .put("collateral", new JsonObject(collateralStatus.get())),
                 new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated).withLog(log));
         server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
+        server.withRoutes(new ReleaseReceiptRoutes(config, keys, log.store(), clock)::mount);
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(server).await();

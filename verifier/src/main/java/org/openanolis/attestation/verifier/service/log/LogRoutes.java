@@ -21,6 +21,8 @@ import java.util.zip.ZipOutputStream;
 import org.openanolis.attestation.verifier.log.CollateralReference;
 import org.openanolis.attestation.verifier.log.EntryBundleWriter;
 import org.openanolis.attestation.verifier.log.LogEntry;
+import org.openanolis.attestation.verifier.log.LogRecords;
+import org.openanolis.attestation.verifier.log.ReleaseReceiptRecord;
 import org.openanolis.attestation.verifier.log.ReplayEngine;
 import org.openanolis.attestation.verifier.log.Sha256Digest;
 import org.openanolis.attestation.verifier.service.Problem;
@@ -35,8 +37,10 @@ import org.openanolis.attestation.verifier.service.Problem;
  *       {@code POST} signs one now;</li>
  *   <li>{@code GET /v1/log/key}: the log's verifier key (note {@code vkey} text);</li>
  *   <li>{@code GET /v1/log/entries?start=&limit=}: a page of entries (base64 CBOR; at most 1,000);</li>
- *   <li>{@code GET /v1/log/entries/{index}}: one entry (base64 CBOR, its collateral references);</li>
- *   <li>{@code GET /v1/log/entries/{index}/bundle}: the entry as attestation bundles, a zip;</li>
+ *   <li>{@code GET /v1/log/entries/{index}}: one record (base64 CBOR; an attestation's collateral
+ *       references, or a release receipt's fields; {@code record} says which);</li>
+ *   <li>{@code GET /v1/log/entries/{index}/bundle}: the entry as attestation bundles (a receipt as
+ *       {@code receipt.json}), a zip;</li>
  *   <li>{@code GET /v1/log/collateral/{sha256}}: collateral bytes;</li>
  *   <li>{@code GET /v1/log/proofs/inclusion?index=&tree_size=} and
  *       {@code GET /v1/log/proofs/consistency?first=&second=}.</li>
@@ -73,10 +77,18 @@ public final class LogRoutes {
             if (bytes == null) {
                 return null;
             }
-            LogEntry entry = LogEntry.decode(bytes);
+            LogRecords.Record record = LogRecords.decode(bytes);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", index);
             m.put("entry", java.util.Base64.getEncoder().encodeToString(bytes));
+            if (record instanceof LogRecords.Receipt r) {
+                m.put("record", "release_receipt");
+                m.putAll(r.receipt().toJson());
+                m.remove(ReleaseReceiptRecord.KIND_KEY);
+                return json(m);
+            }
+            LogEntry entry = ((LogRecords.Attestation) record).entry();
+            m.put("record", "attestation");
             m.put("jti", entry.jti());
             m.put("instant", entry.instant().toString());
             m.put("status", entry.outcome().status().wireName());
@@ -90,11 +102,11 @@ public final class LogRoutes {
         }));
         router.get("/v1/log/entries/:index/bundle").handler(ctx -> run(ctx, workers, () -> {
             long index = pathIndex(ctx);
-            Optional<LogEntry> entry = log.reads().entry(index);
-            if (entry.isEmpty()) {
+            Optional<LogRecords.Record> record = log.reads().record(index);
+            if (record.isEmpty()) {
                 return null;
             }
-            return new Reply(200, "application/zip", Buffer.buffer(bundleZip(index, entry.get())));
+            return new Reply(200, "application/zip", Buffer.buffer(bundleZip(index, record.get())));
         }));
         router.get("/v1/log/collateral/:sha256").handler(ctx -> run(ctx, workers, () -> {
             String hex = ctx.pathParam("sha256");
@@ -111,11 +123,15 @@ public final class LogRoutes {
     }
 
     /** The bundles of one entry (EntryBundleWriter layout) plus {@code entry.cbor}, zipped. */
-    private byte[] bundleZip(long index, LogEntry entry) throws Exception {
+    private byte[] bundleZip(long index, LogRecords.Record record) throws Exception {
         Path dir = Files.createTempDirectory("log-entry-" + index);
         try {
-            EntryBundleWriter.write(entry, this::collateral, dir);
-            Files.write(dir.resolve("entry.cbor"), entry.encode());
+            if (record instanceof LogRecords.Receipt r) {
+                EntryBundleWriter.writeReceipt(r.receipt(), dir);
+            } else {
+                EntryBundleWriter.write(((LogRecords.Attestation) record).entry(), this::collateral, dir);
+            }
+            Files.write(dir.resolve("entry.cbor"), record.encode());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
