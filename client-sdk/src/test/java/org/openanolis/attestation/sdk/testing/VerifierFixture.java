@@ -50,7 +50,22 @@ public final class VerifierFixture implements AutoCloseable {
      */
     public static VerifierFixture startOnRealEngines(SimulatedWorld world, Path dataDir, Clock clock, String issuer)
             throws Exception {
+        return startOnRealEngines(world, dataDir, clock, issuer, false);
+    }
+
+    /**
+     * As {@link #startOnRealEngines(SimulatedWorld, Path, Clock, String)}; with {@code logged}
+     * every appraisal is recorded in the service's verification log (the service's own recorder,
+     * so release receipts can be recorded for its tokens) and the auditor routes accept
+     * {@link #AUDITOR_TOKEN}.
+     */
+    public static VerifierFixture startOnRealEngines(SimulatedWorld world, Path dataDir, Clock clock, String issuer,
+                                                     boolean logged) throws Exception {
         ServiceConfig c = config(dataDir, issuer);
+        if (logged) {
+            c.auditorToken = AUDITOR_TOKEN;
+            c.logCheckpointIntervalSeconds = 3600;
+        }
         c.trustAnchorsDir = world.trustAnchors().toString();
         c.offlineCollateralDir = world.offlineCollateral().toString();
         c.nvidiaRimUrl = world.vendors().rimServiceUrl().toString();
@@ -64,9 +79,12 @@ public final class VerifierFixture implements AutoCloseable {
         c.validate();
         LiveEngines engines = new LiveEngines(c, clock);
         ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> engines.verifiers(),
-                AttestationRecorder.NONE, engines::status);
+                logged ? null : AttestationRecorder.NONE, engines::status);
         return new VerifierFixture(r, c.issuer, URI.create("http://127.0.0.1:" + c.port));
     }
+
+    /** The auditor token of a service started with its log on. */
+    public static final String AUDITOR_TOKEN = "auditor-token-for-the-sdk-tests-0123456789";
 
     private static ServiceConfig config(Path dataDir, String issuer) throws Exception {
         int port;

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openanolis.attestation.sdk.KeyRelease;
 import org.openanolis.attestation.sdk.KeyReleaseException;
+import org.openanolis.attestation.sdk.ReleaseReceipt;
 import org.openanolis.attestation.sdk.ReleaseReceiptClient;
 import org.openanolis.attestation.sdk.TokenFailure;
 import org.openanolis.attestation.sdk.TokenVerificationException;
@@ -45,6 +46,9 @@ public final class ModelGateway implements AutoCloseable {
     private final Map<String, byte[]> modelKeys;
     private final ReleaseReceiptClient receipts;
     private final Clock clock;
+    /** The most recent receipts this gateway obtained (kept as proof; in memory in this example). */
+    private final java.util.ArrayDeque<ReleaseReceipt> recorded = new java.util.ArrayDeque<>();
+    private static final int MAX_KEPT_RECEIPTS = 1000;
 
     private ModelGateway(HttpServer server, ExecutorService executor, TokenVerifier verifier,
                          Map<String, byte[]> modelKeys, ReleaseReceiptClient receipts, Clock clock) {
@@ -80,6 +84,13 @@ public final class ModelGateway implements AutoCloseable {
     /** The port it listens on. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The receipts of the most recent releases (at most 1,000), oldest first. */
+    public java.util.List<ReleaseReceipt> receipts() {
+        synchronized (recorded) {
+            return java.util.List.copyOf(recorded);
+        }
     }
 
     /** Its base URI on loopback. */
@@ -126,7 +137,13 @@ public final class ModelGateway implements AutoCloseable {
             }
             if (receipts != null) {
                 try {
-                    receipts.record(token, keyId, clock.instant());
+                    ReleaseReceipt receipt = receipts.record(token, keyId, clock.instant());
+                    synchronized (recorded) {
+                        if (recorded.size() == MAX_KEPT_RECEIPTS) {
+                            recorded.removeFirst();
+                        }
+                        recorded.addLast(receipt);
+                    }
                 } catch (ReleaseReceiptClient.ReceiptException e) {
                     problem(ex, 503, null, null, "the release could not be recorded; no key was released");
                     return;

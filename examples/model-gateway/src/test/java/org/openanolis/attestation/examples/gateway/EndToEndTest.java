@@ -9,7 +9,15 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +40,7 @@ import org.openanolis.attestation.sdk.AttesterClient;
 import org.openanolis.attestation.sdk.EarStatus;
 import org.openanolis.attestation.sdk.KeyRelease;
 import org.openanolis.attestation.sdk.KeyReleaseException;
+import org.openanolis.attestation.sdk.ReleaseReceipt;
 import org.openanolis.attestation.sdk.ReleaseReceiptClient;
 import org.openanolis.attestation.sdk.ReleasedKey;
 import org.openanolis.attestation.sdk.ReplayGuard;
@@ -40,6 +49,7 @@ import org.openanolis.attestation.sdk.testing.SimulatedHostProviders;
 import org.openanolis.attestation.sdk.testing.SimulatedWorld;
 import org.openanolis.attestation.sdk.testing.VerifierFixture;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
+import org.openanolis.attestation.verifier.cli.Main;
 
 /**
  * Simulated TDX host with two GPUs ({@code SimulatedHost}: vendor-signed DCAP quotes and SPDM
@@ -269,8 +279,83 @@ class EndToEndTest {
     }
 
     @Test
+    void withReceiptsTheReleaseIsRecordedSignedAndTheLogReplaysClean() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (VerifierFixture logged = VerifierFixture.startOnRealEngines(world, dir.resolve("logged"), CLOCK, null, true)) {
+            TokenVerifier v = TokenVerifier.builder().issuer(logged.issuer()).jwksFromDiscovery().audience("model-gateway")
+                    .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5)).acceptStatus(EarStatus.AFFIRMING)
+                    .requirePolicyId("cpu", "default-tdx").replayGuard(ReplayGuard.inMemory(10)).build();
+            try (ModelGateway audited = ModelGateway.start(new InetSocketAddress("127.0.0.1", 0), v,
+                    Map.of(KEY_ID, MODEL_KEY), new ReleaseReceiptClient(logged.uri(), v, "model-gateway", http), CLOCK)) {
+                ModelKeyFetcher host = new ModelKeyFetcher(audited.uri(), http);
+                // host → verifier → token → gateway → receipt (recorded, signed) → the host unwraps.
+                SimulatedHost first = host(false);
+                ECKey tee = SimulatedHostProviders.teeKey(first);
+                AttestationToken token = attest(logged, first, "model-gateway");
+                assertArrayEquals(MODEL_KEY, host.fetch(KEY_ID, token, tee).key());
+                assertEquals(1, audited.receipts().size());
+                ReleaseReceipt receipt = audited.receipts().get(0);
+                assertEquals(token.jti(), receipt.tokenJti());
+                assertEquals(KEY_ID, receipt.modelKeyId());
+                assertEquals(tee.computeThumbprint().toString(), receipt.teeKeyThumbprint());
+                assertEquals("model-gateway", receipt.gateway());
+                assertEquals(CLOCK.instant().getEpochSecond(), receipt.releasedAt().getEpochSecond());
+                // The SDK checked it against the service's JWKS; check it once more here, independently.
+                SignedJWT jws = SignedJWT.parse(receipt.compact());
+                JWKSet jwks = JWKSet.load(URI.create(logged.uri() + "/.well-known/jwks.json").toURL());
+                assertTrue(jws.verify(new ECDSAVerifier((ECKey) jwks.getKeyByKeyId(jws.getHeader().getKeyID()))));
+                assertEquals("release-receipt+jwt", jws.getHeader().getType().getType());
+                assertEquals(receipt.logIndex(), jws.getJWTClaimsSet().getLongClaim("log_index"));
+                // A retry of the same release answers the same record (the gateway would not retry:
+                // its replay guard consumed the token; the SDK client can).
+                assertEquals(receipt.logIndex(), new ReleaseReceiptClient(logged.uri(), v, "model-gateway", http)
+                        .record(verifiedAgain(logged, token), KEY_ID, receipt.releasedAt()).logIndex());
+
+                // A second host attests; then the whole log (entries and the receipt) replays clean.
+                SimulatedHost second = host(false);
+                ECKey secondTee = SimulatedHostProviders.teeKey(second);
+                AttestationToken secondToken = attest(logged, second, "model-gateway");
+                HttpRequest checkpoint = HttpRequest.newBuilder(URI.create(logged.uri() + "/v1/log/checkpoint"))
+                        .header("Authorization", "Bearer " + VerifierFixture.AUDITOR_TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build();
+                assertEquals(200, http.send(checkpoint, HttpResponse.BodyHandlers.ofString()).statusCode());
+                Path vkey = dir.resolve("logged.vkey");
+                Files.writeString(vkey, logged.running().log().signer().verifierKey() + "\n");
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int exit = Main.run(new String[] {"replay", "--url", logged.uri().toString(), "--token",
+                        VerifierFixture.AUDITOR_TOKEN, "--log-key", vkey.toString(), "--trust-anchors",
+                        world.trustAnchors().toString(), "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), CLOCK);
+                String report = out.toString(StandardCharsets.UTF_8);
+                assertEquals(0, exit, report + err.toString(StandardCharsets.UTF_8));
+                Map<String, Object> json = JSONObjectUtils.parse(report);
+                assertEquals(3L, ((Number) json.get("entries_checked")).longValue(), report);
+                assertEquals(2L, ((Number) json.get("entries_replayed")).longValue(), "the receipt is checked, not replayed");
+                assertEquals(List.of(), json.get("findings"), report);
+
+                // The log cannot commit: the release cannot be recorded, so no key leaves.
+                logged.running().log().store().close();
+                assertEquals(503, assertThrows(ModelKeyFetcher.RefusedException.class,
+                        () -> host.fetch(KEY_ID, secondToken, secondTee)).status());
+                assertEquals(1, audited.receipts().size());
+            }
+        }
+    }
+
+    /** {@code token} verified by a fresh verifier (no replay state) of {@code service}'s tokens. */
+    private static org.openanolis.attestation.sdk.VerifiedToken verifiedAgain(VerifierFixture service,
+                                                                             AttestationToken token) throws Exception {
+        return TokenVerifier.builder().issuer(service.issuer()).jwksFromDiscovery().audience("model-gateway")
+                .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5)).acceptStatus(EarStatus.AFFIRMING).ignorePolicyIds()
+                .ignoreReplays().build().verify(token.token());
+    }
+
+    @Test
     void withReceiptsRequiredNoKeyLeavesWithoutOne() throws Exception {
-        // The service does not serve /v1/release-receipts yet (docs/notes/sdk.md): fail closed.
+        // This service records no appraisals (AttestationRecorder.NONE): its tokens have no
+        // attestation entry, so it refuses to record releases against them (TOKEN_NOT_LOGGED),
+        // and the gateway fails closed.
         TokenVerifier v = TokenVerifier.builder().issuer(service.issuer()).jwksFromDiscovery().audience("model-gateway")
                 .clock(CLOCK).maxClockSkew(Duration.ofSeconds(5)).acceptStatus(EarStatus.AFFIRMING).ignorePolicyIds()
                 .replayGuard(ReplayGuard.inMemory(10)).build();

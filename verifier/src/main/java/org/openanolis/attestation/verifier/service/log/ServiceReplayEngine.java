@@ -181,11 +181,32 @@ public final class ServiceReplayEngine implements ReplayEngine {
         AppraisalOutcome replayed = new AppraisalOutcome(LogRecorder.overall(outcome.appraisals()), null, explanation);
         Object recordedDevices = recordedExplanation.get("devices");
         if (recordedDevices != null && replayed.status() == entry.outcome().status()
-                && !recordedDevices.equals(replayed.explanation().get("devices"))) {
+                && !withoutOcspNonceMatch(recordedDevices).equals(replayed.explanation().get("devices"))) {
             throw new ReplayException("per-device appraisal differs: recorded " + recordedDevices
                     + ", replayed " + replayed.explanation().get("devices"));
         }
         return replayed;
+    }
+
+    /**
+     * The recorded per-device explanation as a replay can reproduce it: an OCSP response that
+     * answered the service's own request was recorded with {@code nonce: matched}; the replay
+     * hands the same response to a request with a new nonce (the original one is not recorded),
+     * which the checker reports as {@code pre_recorded}. Everything else is compared as recorded.
+     */
+    static Object withoutOcspNonceMatch(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            boolean ocspCertificate = m.containsKey("serial") && "matched".equals(m.get("nonce"));
+            m.forEach((k, v) -> out.put(k, ocspCertificate && "nonce".equals(k) ? "pre_recorded" : withoutOcspNonceMatch(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(v -> out.add(withoutOcspNonceMatch(v)));
+            return out;
+        }
+        return value;
     }
 
     private EvidenceVerifiers verifiers(Map<String, Map<String, byte[]>> byDevice, int gpuCount, OcspMode mode) {
