@@ -25,7 +25,8 @@ import org.openanolis.attestation.certs.MutableClock;
 
 /**
  * The client side of release receipts against a loopback endpoint that behaves as docs/sdk.md
- * specifies the service's {@code POST /v1/release-receipts} (the service side has not landed yet):
+ * specifies the service's {@code POST /v1/release-receipts} (the real service is exercised by the
+ * model gateway's EndToEndTest and the verifier's ReleaseReceiptServiceTest):
  * it signs the receipt with the issuer's token key. {@code mutate} lets a test make it lie.
  */
 class ReleaseReceiptClientTest {
