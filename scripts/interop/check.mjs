@@ -1,4 +1,4 @@
-// Verifies our EAR token and decrypts our released-key JWEs with the npm `jose` package,
+// Verifies our EAR token and release receipt and decrypts our released-key JWEs with the npm `jose` package,
 // an independent JOSE implementation. Usage: node check.mjs <fixtures dir>
 // Exit status 0 when every check passes, 1 otherwise; the last line says which.
 import { readFileSync } from 'node:fs';
@@ -90,9 +90,33 @@ await check('a tampered JWE is refused', async () => {
   await refused(() => jose.compactDecrypt(parts.join('.'), key), 'tampered JWE');
 });
 
+const receipt = read('receipt.jws');
+await check('the release receipt verifies against our JWKS (ES256, typ release-receipt+jwt, claims)', async () => {
+  const { payload, protectedHeader } = await jose.jwtVerify(receipt, jwks, {
+    issuer: expected.issuer, algorithms: ['ES256'], typ: 'release-receipt+jwt',
+  });
+  equal(protectedHeader.typ, 'release-receipt+jwt', 'typ');
+  equal(payload.token_jti, expected.jti, 'token_jti');
+  equal(payload.model_key_id, expected.model_key_id, 'model_key_id');
+  equal(payload.tee_key_thumbprint, expected.tee_thumbprint, 'tee_key_thumbprint');
+  equal(payload.gateway, expected.audience, 'gateway');
+  equal(payload.released_at, expected.receipt_released_at, 'released_at');
+  equal(payload.log_index, expected.receipt_log_index, 'log_index');
+  if (typeof payload.iat !== 'number') throw new Error('iat missing');
+});
+
+await check('a tampered receipt is refused, and a receipt is not a token', async () => {
+  const [h, p, s] = receipt.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+  claims.model_key_id = 'another-key';
+  const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
+  await refused(() => jose.jwtVerify(forged, jwks, { issuer: expected.issuer, algorithms: ['ES256'] }), 'forged receipt');
+  await refused(() => jose.jwtVerify(receipt, jwks, verifyOptions), 'receipt as a token');
+});
+
 const version = JSON.parse(readFileSync(new URL('./node_modules/jose/package.json', import.meta.url), 'utf8')).version;
 if (failures.length) {
   console.log(`interop: FAILED ${failures.length} of ${passed + failures.length} checks with jose ${version}: ${failures.join('; ')}`);
   process.exit(1);
 }
-console.log(`interop: OK, jose ${version} verified our token and decrypted our EC and RSA JWEs (${passed} checks)`);
+console.log(`interop: OK, jose ${version} verified our token and release receipt and decrypted our EC and RSA JWEs (${passed} checks)`);

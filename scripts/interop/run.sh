@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Interop check run by .ci/run: our EAR token and released-key JWEs, checked by the npm `jose`
+# Interop check run by .ci/run: our EAR token, release receipt and released-key JWEs, checked by the npm `jose`
 # package (an independent JOSE implementation). Needs node >= 20 and npm; jose is installed from
 # the pinned package-lock.json into scripts/interop/node_modules.
 # 1. A Java test (examples/model-gateway InteropFixturesTest) starts the real verifier service with
-#    stand-in evidence engines, attests, and writes the token, the JWKS, an EC and an RSA JWE and
-#    the TEE private keys to a temporary folder.
+#    stand-in evidence engines, attests, records a release receipt, and writes the token, the
+#    receipt, the JWKS, an EC and an RSA JWE and the TEE private keys to a temporary folder.
 # 2. check.mjs verifies and decrypts them with jose; exit status non-zero on any mismatch.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,7 +34,7 @@ if ! (cd "$root" && mvn -B -q -pl examples/model-gateway -am test -Dtest=Interop
   exit 1
 fi
 rm -f "$out.log"
-for f in token.jwt jwks.json ec.jwe ec-tee-private.jwk rsa.jwe rsa-tee-private.jwk expected.json; do
+for f in token.jwt receipt.jws jwks.json ec.jwe ec-tee-private.jwk rsa.jwe rsa-tee-private.jwk expected.json; do
   if [ ! -s "$out/$f" ]; then
     echo "interop: FAILED, fixture $f was not written" >&2
     exit 1

@@ -36,9 +36,21 @@ public final class VerifierFixture implements AutoCloseable {
 
     /** Starts a service that puts {@code issuer} (or its own URL when null) into its tokens. */
     public static VerifierFixture start(Path dataDir, Clock clock, String issuer) throws Exception {
+        return start(dataDir, clock, issuer, false);
+    }
+
+    /**
+     * As {@link #start(Path, Clock, String)}; with {@code logged} every appraisal is recorded in
+     * the service's verification log, so it records release receipts for its tokens.
+     */
+    public static VerifierFixture start(Path dataDir, Clock clock, String issuer, boolean logged) throws Exception {
         ServiceConfig c = config(dataDir, issuer);
+        if (logged) {
+            c.auditorToken = AUDITOR_TOKEN;
+            c.logCheckpointIntervalSeconds = 3600;
+        }
         ServiceLauncher.Running r = ServiceLauncher.start(c, clock, anchors -> new StandInEngines(),
-                AttestationRecorder.NONE);
+                logged ? null : AttestationRecorder.NONE);
         return new VerifierFixture(r, c.issuer, URI.create("http://127.0.0.1:" + c.port));
     }
 

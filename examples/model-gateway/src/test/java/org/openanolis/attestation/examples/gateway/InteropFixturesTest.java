@@ -27,6 +27,8 @@ import org.openanolis.attestation.sdk.AttestationToken;
 import org.openanolis.attestation.sdk.AttesterClient;
 import org.openanolis.attestation.sdk.EarStatus;
 import org.openanolis.attestation.sdk.KeyRelease;
+import org.openanolis.attestation.sdk.ReleaseReceipt;
+import org.openanolis.attestation.sdk.ReleaseReceiptClient;
 import org.openanolis.attestation.sdk.TokenVerifier;
 import org.openanolis.attestation.sdk.VerifiedToken;
 import org.openanolis.attestation.sdk.testing.StandInProviders;
@@ -35,8 +37,8 @@ import org.openanolis.attestation.sdk.testing.VerifierFixture;
 /**
  * Writes what {@code scripts/interop/run.sh} hands to the npm {@code jose} package: a token from
  * the real service (wall clock, so it is valid while node checks it), the service's JWKS, two
- * released model keys (one to an EC TEE key, one to an RSA TEE key), the TEE private keys and
- * the expected values. Runs in the normal suite too (into a temporary folder), checking the same
+ * released model keys (one to an EC TEE key, one to an RSA TEE key), the TEE private keys, a
+ * release receipt the service recorded and signed for the EC token, and the expected values. Runs in the normal suite too (into a temporary folder), checking the same
  * fixtures with our own code; the script sets {@code -Dinterop.out=<dir>}.
  */
 class InteropFixturesTest {
@@ -47,7 +49,7 @@ class InteropFixturesTest {
         Files.createDirectories(out);
         byte[] modelKey = new byte[32];
         new SecureRandom().nextBytes(modelKey);
-        try (VerifierFixture service = VerifierFixture.start(tmp.resolve("service"), Clock.systemUTC())) {
+        try (VerifierFixture service = VerifierFixture.start(tmp.resolve("service"), Clock.systemUTC(), null, true)) {
             ECKey ecTee = KeyRelease.generateTeeKey();
             RSAKey rsaTee = new RSAKeyGenerator(2048).generate();
             AttestationToken ecToken = attest(service, ecTee.toPublicJWK());
@@ -62,6 +64,10 @@ class InteropFixturesTest {
             assertArrayEquals(modelKey, KeyRelease.unwrap(ecJwe, ecTee, ec.jti()).key());
             assertArrayEquals(modelKey, KeyRelease.unwrap(rsaJwe, rsaTee, rsa.jti()).key());
 
+            // A release receipt for the EC token, recorded and signed by the service (checked by the SDK).
+            ReleaseReceipt receipt = new ReleaseReceiptClient(service.uri(), verifier, "model-gateway",
+                    HttpClient.newHttpClient()).record(ec, "interop-key", java.time.Instant.now());
+
             String jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(service.uri() + "/.well-known/jwks.json")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -72,7 +78,10 @@ class InteropFixturesTest {
             Files.writeString(out.resolve("ec-tee-private.jwk"), ecTee.toJSONString());
             Files.writeString(out.resolve("rsa.jwe"), rsaJwe);
             Files.writeString(out.resolve("rsa-tee-private.jwk"), rsaTee.toJSONString());
+            Files.writeString(out.resolve("receipt.jws"), receipt.compact());
             Map<String, Object> expected = new LinkedHashMap<>();
+            expected.put("receipt_log_index", receipt.logIndex());
+            expected.put("receipt_released_at", receipt.releasedAt().getEpochSecond());
             expected.put("issuer", service.issuer());
             expected.put("audience", "model-gateway");
             expected.put("jti", ec.jti());
