@@ -56,6 +56,8 @@ public final class AdminRoutes {
     private final BundleVerifier bundles;
     /** The verification log, for dry runs against a recorded entry; null when the service has none. */
     private org.openanolis.attestation.verifier.service.log.LogService log;
+    /** The token-signing keys, for the rotate route; null: the route is not served. */
+    private org.openanolis.attestation.verifier.token.SigningKeys tokenKeys;
     private final Clock clock;
     private final boolean denyContraindicated;
     private WorkerExecutor workers;
@@ -91,6 +93,10 @@ public final class AdminRoutes {
         router.post("/v1/admin/policies/:id/deactivate").handler(ctx -> blocking(ctx, 200, () ->
                 activation(admin.deactivatePolicy(who(ctx), ctx.pathParam("id")))));
         router.post("/v1/admin/policies/:id/dry-run").handler(ctx -> blocking(ctx, 200, () -> dryRun(ctx)));
+
+        if (tokenKeys != null) {
+            router.post("/v1/admin/token-keys/rotate").handler(ctx -> blocking(ctx, 200, () -> rotateTokenKeys(ctx)));
+        }
 
         router.post("/v1/admin/reference-values").handler(ctx -> blocking(ctx, 201, () ->
                 version(admin.createReferenceSet(who(ctx), upload(ctx)))));
@@ -278,6 +284,26 @@ public final class AdminRoutes {
      * {@code {"bundle": {"<path>": "<base64>", …}}} (an attestation bundle's files, verified at its
      * {@code verify_at}).
      */
+    /** Serves {@code POST /v1/admin/token-keys/rotate} over these keys. */
+    public AdminRoutes withTokenKeys(org.openanolis.attestation.verifier.token.SigningKeys keys) {
+        this.tokenKeys = keys;
+        return this;
+    }
+
+    /**
+     * {@code POST /v1/admin/token-keys/rotate} (role {@code policy-admin}): a new token-signing key
+     * becomes current now; the retired one stays in the JWKS until its tokens have expired.
+     */
+    private JsonObject rotateTokenKeys(RoutingContext ctx) throws PolicyException, Exception {
+        who(ctx).require(org.openanolis.attestation.policies.admin.Role.POLICY_ADMIN);
+        org.openanolis.attestation.verifier.token.SigningKeys.SigningKey fresh = tokenKeys.rotate();
+        JsonArray published = new JsonArray();
+        tokenKeys.published().forEach(k -> published.add(new JsonObject().put("kid", k.kid())
+                .put("created_at", k.createdAt().toString())));
+        return new JsonObject().put("kid", fresh.kid()).put("created_at", fresh.createdAt().toString())
+                .put("published", published);
+    }
+
     /** Lets dry runs read recorded entries ({@code "log_index"}). */
     public AdminRoutes withLog(org.openanolis.attestation.verifier.service.log.LogService log) {
         this.log = log;

@@ -104,6 +104,12 @@ public final class ServiceConfig {
     public int logCheckpointIntervalSeconds = 60;
     /** Static bearer token of the auditor role until the shared authenticator is wired; unset = log routes refused. */
     public String auditorToken;
+    /**
+     * Rotate the token-signing key when the current one is this many seconds old (0 = never;
+     * otherwise at least token_lifetime_seconds and 60). Single-instance deployments: replicas
+     * sharing a keystore must not each rotate (rotate one, then restart the others).
+     */
+    public int tokenKeyRotationSeconds = 0;
     // --- end verification log ----------------------------------------------------------------
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -178,6 +184,9 @@ public final class ServiceConfig {
         require(logCheckpointIntervalSeconds >= 1 && logCheckpointIntervalSeconds <= 86_400,
                 "log_checkpoint_interval_seconds must be 1..86400");
         require(auditorToken == null || auditorToken.length() >= 16, "auditor_token must be at least 16 characters");
+        require(tokenKeyRotationSeconds == 0 || (tokenKeyRotationSeconds >= 60
+                && tokenKeyRotationSeconds >= tokenLifetimeSeconds),
+                "token_key_rotation_seconds must be 0 (off) or at least 60 and at least token_lifetime_seconds");
     }
 
     private void validatePolicyKeys() throws ConfigException {

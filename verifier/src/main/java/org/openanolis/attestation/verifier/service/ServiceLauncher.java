@@ -28,6 +28,7 @@ import org.openanolis.attestation.verifier.service.log.LogService;
 import org.openanolis.attestation.verifier.service.log.ReleaseReceiptRoutes;
 import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 import org.openanolis.attestation.verifier.token.SigningKeys;
+import org.openanolis.attestation.verifier.token.TokenKeyRotation;
 
 /**
  * Assembles the service from its configuration: data directory, token keys (PKCS#12, created on
@@ -132,7 +133,8 @@ public final class ServiceLauncher {
                         .put("version", version())
                         .put("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
                         .put("collateral", new JsonObject(collateralStatus.get())),
-                new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated).withLog(log));
+                new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated).withLog(log)
+                        .withTokenKeys(keys));
         server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
         server.withRoutes(new ReleaseReceiptRoutes(config, keys, log.store(), clock)::mount);
         Vertx vertx = Vertx.vertx();
@@ -142,6 +144,12 @@ public final class ServiceLauncher {
             vertx.close();
             log.close();
             throw e;
+        }
+        if (config.tokenKeyRotationSeconds > 0) {
+            TokenKeyRotation rotation = new TokenKeyRotation(keys, clock, Duration.ofSeconds(config.tokenKeyRotationSeconds));
+            vertx.setPeriodic(rotation.checkPeriod().toMillis(), id -> vertx.executeBlocking(rotation::rotateIfDue, false)
+                    .onFailure(e -> System.getLogger(ServiceLauncher.class.getName())
+                            .log(System.Logger.Level.WARNING, "scheduled token-key rotation failed", e)));
         }
         return new Running(vertx, server, keys, nonces, database, policies, log);
     }
