@@ -82,7 +82,7 @@ public final class LogExport {
                     throw new LogStorageException("entry " + idx + " is malformed: " + e.getMessage(), e);
                 }
                 Map<Sha256Digest, byte[]> blobs = new LinkedHashMap<>();
-                for (CollateralReference ref : entry.collateral()) {
+                for (CollateralReference ref : entry.blobs()) {
                     Optional<byte[]> blob = source.collateral(ref.sha256());
                     if (blob.isEmpty()) {
                         throw new LogStorageException("collateral " + ref.sha256() + " of entry " + idx + " is missing");

@@ -50,8 +50,10 @@ final class LogEntries {
         for (String[] k : collateralKinds(n)) {
             b.addCollateral(new CollateralReference(k[0], k[1], Sha256Digest.digest(collateralBlob(n, k[1]))));
         }
-        return b.policy(new PolicyReference("default", 3, Sha256Digest.digest("policy-v3".getBytes(StandardCharsets.UTF_8))))
-                .referenceValueVersion("measurements", "2025-06")
+        return b.addPolicy(new AppliedPolicy("cpu",
+                        new PolicyReference("default", 3, Sha256Digest.digest("policy-v3".getBytes(StandardCharsets.UTF_8))),
+                        null, List.of(new ReferenceSetReference("measurements", "used", 6,
+                                Sha256Digest.digest("measurements-v6".getBytes(StandardCharsets.UTF_8)), null))))
                 .verifierVersion("0.1.0")
                 .instant(Instant.parse("2025-07-01T00:00:00Z").plusMillis(n * 1500L))
                 .outcome(new AppraisalOutcome(denied ? EarStatus.CONTRAINDICATED : EarStatus.AFFIRMING,

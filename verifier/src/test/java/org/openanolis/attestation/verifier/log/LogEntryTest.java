@@ -103,11 +103,11 @@ class LogEntryTest {
     @Test
     void rejectsNonDeterministicEncodingsOfTheSameValue() {
         byte[] good = LogEntries.sample(1).encode();
-        // The entry map has 10 keys: head a a. A non-shortest length (b8 0a) spells the same value.
-        assertEquals((byte) 0xaa, good[0]);
+        // A version 2 entry map has 9 keys: head a9. A non-shortest length (b8 09) spells the same value.
+        assertEquals((byte) 0xa9, good[0]);
         byte[] longHead = new byte[good.length + 1];
         longHead[0] = (byte) 0xb8;
-        longHead[1] = 0x0a;
+        longHead[1] = 0x09;
         System.arraycopy(good, 1, longHead, 2, good.length - 1);
         assertThrows(LogFormatException.class, () -> LogEntry.decode(longHead));
         // Indefinite-length map (bf ... ff).
@@ -135,14 +135,14 @@ class LogEntryTest {
         LogFormatException extra = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
         assertEquals("entry", extra.field());
         m.remove("extra");
-        m.put("v", 2L);
+        m.put("v", 3L);
         LogFormatException version = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
         assertEquals("entry.v", version.field());
     }
 
     @Test
     void builderRefusesIncompleteEntriesAndFloats() {
-        assertThrows(NullPointerException.class, () -> LogEntry.builder()
+        assertThrows(IllegalArgumentException.class, () -> LogEntry.builder()
                 .addEvidence(new EvidenceItem("cpu", "tdx", "quote", new byte[1])).build());
         assertThrows(IllegalArgumentException.class, () -> new AppraisalOutcome(EarStatus.AFFIRMING, null,
                 Map.of("ratio", 0.5)));
@@ -167,7 +167,8 @@ class LogEntryTest {
     }
 
     private static LogEntry withExplanation(Map<String, Object> explanation, List<String> referenceSets) {
-        LogEntry.Builder b = LogEntry.builder()
+        // Version 1: reference-set versions were a map by name, whose order must not matter.
+        LogEntry.Builder b = LogEntry.builder().formatVersion(LogEntry.FORMAT_VERSION_1)
                 .addEvidence(new EvidenceItem("cpu", "snp", "report", new byte[] {1, 2, 3}))
                 .policy(new PolicyReference("p", 1, Sha256Digest.digest(new byte[0])))
                 .verifierVersion("0.1.0")
