@@ -32,7 +32,7 @@ public final class LogAppendThroughput {
     private LogAppendThroughput() {}
 
     /** CPU time of the log's group-commit writer thread. */
-    private static long writerCpuNanos() {
+    static long writerCpuNanos() {
         var threads = ManagementFactory.getThreadMXBean();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals("verification-log-writer")) {

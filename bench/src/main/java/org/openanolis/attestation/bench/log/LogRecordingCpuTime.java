@@ -114,7 +114,7 @@ public final class LogRecordingCpuTime {
                             Map.of("cpu", a), null);
                     int n = round == 0 ? Math.min(2_000, total) : total;
                     long caller0 = threads.getCurrentThreadCpuTime();
-                    long writer0 = writerCpuNanos();
+                    long writer0 = LogAppendThroughput.writerCpuNanos();
                     List<CompletableFuture<Long>> inFlight = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         inFlight.add(recorder.record(new AttestationRecorder.Record(request, outcome,
@@ -126,7 +126,7 @@ public final class LogRecordingCpuTime {
                     }
                     long caller = threads.getCurrentThreadCpuTime() - caller0;
                     inFlight.forEach(CompletableFuture::join);
-                    long writer = writerCpuNanos() - writer0;
+                    long writer = LogAppendThroughput.writerCpuNanos() - writer0;
                     System.out.printf("%s %-17s %d records: %.1f us caller CPU, %.1f us writer CPU per record%n",
                             round == 0 ? "warm-up " : "measured", documents ? "with documents" : "without documents",
                             n, caller / 1e3 / n, writer / 1e3 / n);
@@ -144,15 +144,5 @@ public final class LogRecordingCpuTime {
         int v = docs.append(new VersionedDocumentStore.NewVersion(kind, name, null, DocumentFormat.YAML,
                 yaml.getBytes(StandardCharsets.UTF_8), null, null, "bench", at, null)).version();
         docs.activate(kind, name, v, "bench", at);
-    }
-
-    private static long writerCpuNanos() {
-        var threads = ManagementFactory.getThreadMXBean();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("verification-log-writer")) {
-                return threads.getThreadCpuTime(t.getId());
-            }
-        }
-        throw new IllegalStateException("no log writer thread");
     }
 }

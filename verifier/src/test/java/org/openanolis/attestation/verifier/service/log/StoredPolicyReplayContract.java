@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -29,29 +28,17 @@ import org.openanolis.attestation.certs.TrustAnchors.AmdProduct;
 import org.openanolis.attestation.policies.BuiltInPolicies;
 import org.openanolis.attestation.policies.PolicyCompiler;
 import org.openanolis.attestation.simulator.TestPki;
-import org.openanolis.attestation.simulator.gpu.NvidiaTestPki;
-import org.openanolis.attestation.simulator.gpu.SimulatedArch;
-import org.openanolis.attestation.simulator.gpu.SimulatedNvidiaDevice;
-import org.openanolis.attestation.simulator.gpu.SwidRimBuilder;
 import org.openanolis.attestation.simulator.snp.AmdTestPki;
 import org.openanolis.attestation.simulator.snp.SimulatedSnpPlatform;
 import org.openanolis.attestation.simulator.snp.SimulatedTcb;
-import org.openanolis.attestation.simulator.tdx.IntelTestPki;
-import org.openanolis.attestation.simulator.tdx.SimulatedIntelPlatform;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.EngineEvidenceVerifiers;
 import org.openanolis.attestation.verifier.cli.Main;
-import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
-import org.openanolis.attestation.verifier.gpu.OcspMode;
-import org.openanolis.attestation.verifier.gpu.OcspSource;
-import org.openanolis.attestation.verifier.gpu.RimKind;
-import org.openanolis.attestation.verifier.gpu.StaticRimSource;
 import org.openanolis.attestation.verifier.log.AppliedPolicy;
 import org.openanolis.attestation.verifier.log.LogEntry;
 import org.openanolis.attestation.verifier.log.ReferenceSetReference;
 import org.openanolis.attestation.verifier.service.ServiceConfig;
 import org.openanolis.attestation.verifier.service.ServiceLauncher;
-import org.openanolis.attestation.verifier.tdx.TdxCollateral;
 
 /**
  * Decisions made with stored policy versions replay with exactly the documents they used, on the
@@ -71,8 +58,6 @@ import org.openanolis.attestation.verifier.tdx.TdxCollateral;
  */
 abstract class StoredPolicyReplayContract {
     static final Instant AT = Instant.parse("2026-01-15T00:00:00Z");
-    static final Instant ISSUE = Instant.parse("2026-01-01T00:00:00Z");
-    static final Instant NEXT = Instant.parse("2026-02-01T00:00:00Z");
     static final String ADMIN = "stored-policy-admin-token-0123456789";
     static final int ROUNDS = 8;
 
@@ -114,10 +99,8 @@ abstract class StoredPolicyReplayContract {
 
     record Service(ServiceLauncher.Running running, LogTestClient client, Path dataDir) {}
 
-    private SimulatedIntelPlatform tdxHost;
+    private SimulatedTdxGpuPlatform tdxHost;
     private SimulatedSnpPlatform snpHost;
-    private SimulatedNvidiaDevice gpu;
-    private final byte[] svn = new byte[16];
     Path anchors;
     private EngineEvidenceVerifiers engines;
 
@@ -128,39 +111,17 @@ abstract class StoredPolicyReplayContract {
 
     /** Builds the simulated platforms, their PKIs pinned in {@code anchors}, and the engines the service uses. */
     void preparePlatforms(Path work) throws Exception {
-        IntelTestPki intel = IntelTestPki.create(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
-        tdxHost = SimulatedIntelPlatform.tdx(intel, "aabbcc000000");
         anchors = work.resolve("anchors");
-        Files.createDirectories(anchors.resolve("intel"));
-        Files.write(anchors.resolve("intel/Intel_SGX_Provisioning_Certification_RootCA.pem"),
-                IntelTestPki.pem(intel.root().certificate()));
-        NvidiaTestPki nvidia = NvidiaTestPki.create(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
-        nvidia.writeTrustAnchors(anchors);
+        tdxHost = SimulatedTdxGpuPlatform.create(anchors);
         AmdTestPki amd = AmdTestPki.create(AmdProduct.MILAN, Instant.parse("2025-01-01T00:00:00Z"));
         amd.writeTrustAnchors(anchors);
         byte[] hwId = new byte[64];
         hwId[0] = 0x42;
         snpHost = new SimulatedSnpPlatform(amd, new SimulatedTcb(0, 4, 0, 24, 219), hwId);
-        gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(nvidia);
-        NvidiaTestPki.RimSigner rimSigner = nvidia.rimSigner();
-        Map<RimKind, byte[]> rims = new EnumMap<>(RimKind.class);
-        rims.put(RimKind.DRIVER, SwidRimBuilder.driverRim(gpu).sign(rimSigner));
-        rims.put(RimKind.VBIOS, SwidRimBuilder.vbiosRim(gpu).sign(rimSigner));
-        int[] tdx = {5, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        svn[0] = 5;
-        svn[2] = 7;
-        Map<String, byte[]> parts = tdxHost.collateral(tdxHost.tcbInfo(ISSUE, NEXT, tdx), tdxHost.qeIdentity(ISSUE, NEXT),
-                ISSUE, NEXT, List.of());
-        TdxCollateral collateral = TdxCollateral.builder()
-                .tcbInfo(parts.get(TdxCollateral.TCB_INFO)).tcbInfoIssuerChain(parts.get(TdxCollateral.TCB_INFO_ISSUER_CHAIN))
-                .qeIdentity(parts.get(TdxCollateral.QE_IDENTITY))
-                .qeIdentityIssuerChain(parts.get(TdxCollateral.QE_IDENTITY_ISSUER_CHAIN))
-                .pckCrl(parts.get(TdxCollateral.PCK_CRL)).pckCrlIssuerChain(parts.get(TdxCollateral.PCK_CRL_ISSUER_CHAIN))
-                .rootCaCrl(parts.get(TdxCollateral.ROOT_CA_CRL)).pckChain(parts.get(TdxCollateral.PCK_CHAIN)).build();
-        engines = new EngineEvidenceVerifiers(request -> collateral, request -> {
+        engines = tdxHost.engines(request -> {
             throw new org.openanolis.attestation.errors.VerificationException(
                     org.openanolis.attestation.errors.ReasonCode.COLLATERAL_MISSING, "vek", "send the VEK with the request");
-        }, GpuEvidenceVerifier.builder().build(), new StaticRimSource(rims), OcspSource.none(), OcspMode.OFF);
+        });
     }
 
     /** The service configuration every database shares. */
@@ -340,23 +301,8 @@ abstract class StoredPolicyReplayContract {
     }
 
     private JsonNode attestTdx(LogTestClient client, boolean debug, boolean withGpu, String policy) throws Exception {
-        String nonce = client.nonce();
-        List<byte[]> gpus = new ArrayList<>();
-        if (withGpu) {
-            gpus.add(gpu.report(AttestationService.gpuNonce(Base64.getUrlDecoder().decode(nonce))));
-        }
-        byte[] runtime = AttestationService.runtimeData(null, gpus);
-        byte[] reportData = Digests.sha512(Base64.getUrlDecoder().decode(nonce), runtime);
-        byte[] attributes = new byte[8];
-        attributes[0] = (byte) (debug ? 1 : 0); // TDATTRIBUTES.DEBUG, bit 0
-        byte[] quote = tdxHost.quote().teeTcbSvn(svn).tdAttributes(attributes).tdReportData(reportData).build();
-        ObjectNode body = request(nonce, runtime, policy, cpu -> cpu.put("tee", "tdx")
-                .put("evidence", Base64.getEncoder().encodeToString(quote)));
-        var arr = body.putArray("gpus");
-        for (byte[] g : gpus) {
-            arr.addObject().put("tee", "nvgpu").put("evidence", Base64.getEncoder().encodeToString(g))
-                    .put("cert_chain", new String(gpu.credentials().chainPem(), StandardCharsets.US_ASCII));
-        }
+        ObjectNode body = tdxHost.request(client.nonce(), debug, withGpu);
+        body.putObject("policy_ids").put("cpu", policy);
         return client.attest(body);
     }
 
