@@ -10,16 +10,23 @@ import java.util.Objects;
 /**
  * The result of appraising one device's claims: the EAR status, the AR4SI trust vector, and the
  * explanation (every rule with its result and the values it read, and the reference-set versions
- * used). Immutable.
+ * used). {@code policySource} is the policy document's bytes when the policy was compiled with
+ * them (stored and built-in policies), for the verification log. Immutable.
  */
 public record Appraisal(PolicyIdentity policy, String tee, EarStatus status, TrustVector trustVector,
-                        List<RuleOutcome> rules, List<ReferenceSetUse> references) {
+                        List<RuleOutcome> rules, List<ReferenceSetUse> references, DocumentSource policySource) {
     public Appraisal {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(trustVector, "trustVector");
         rules = List.copyOf(rules);
         references = List.copyOf(references);
+    }
+
+    /** An appraisal by a policy compiled without its document bytes. */
+    public Appraisal(PolicyIdentity policy, String tee, EarStatus status, TrustVector trustVector,
+                     List<RuleOutcome> rules, List<ReferenceSetUse> references) {
+        this(policy, tee, status, trustVector, rules, references, null);
     }
 
     /** The rules that did not hold (false or error), in policy order. */

@@ -41,8 +41,9 @@ public final class BuiltInPolicies {
                 if (!doc.id().equals(defaultId(tee)) || !doc.appliesTo(tee)) {
                     throw new IllegalStateException(resource + " has the wrong id or tees");
                 }
-                PolicyIdentity identity = new PolicyIdentity(doc.id(), 0, Hex.encode(Digests.sha256(bytes)));
-                compiled.put(tee, compiler.compile(doc, identity));
+                String hash = Hex.encode(Digests.sha256(bytes));
+                PolicyIdentity identity = new PolicyIdentity(doc.id(), 0, hash);
+                compiled.put(tee, compiler.compile(doc, identity, new DocumentSource(DocumentFormat.YAML, hash, bytes)));
             } catch (PolicyException e) {
                 throw new IllegalStateException("built-in policy " + resource + " is invalid: " + e.getMessage()
                         + " " + e.issues(), e);

@@ -35,16 +35,27 @@ public final class CompiledPolicy {
     private final PolicyIdentity identity;
     private final PolicyDocument document;
     private final List<CompiledRule> rules;
+    private final DocumentSource source;
 
-    CompiledPolicy(PolicyIdentity identity, PolicyDocument document, List<CompiledRule> rules) {
+    CompiledPolicy(PolicyIdentity identity, PolicyDocument document, List<CompiledRule> rules, DocumentSource source) {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.document = Objects.requireNonNull(document, "document");
         this.rules = List.copyOf(rules);
+        this.source = source;
+        if (source != null && !source.sha256().equals(identity.contentHash())) {
+            throw new IllegalArgumentException("the source's hash is not the identity's content hash");
+        }
     }
 
     public PolicyIdentity identity() { return identity; }
 
     public PolicyDocument document() { return document; }
+
+    /**
+     * The document bytes this policy was compiled from (stored and built-in policies; empty for
+     * drafts compiled without them), for the verification log.
+     */
+    public Optional<DocumentSource> source() { return Optional.ofNullable(source); }
 
     /**
      * Appraises one device's verified claims against this policy.
@@ -102,7 +113,7 @@ public final class CompiledPolicy {
                     claim, error, read(input, compiled.claimPaths()), read(reference, compiled.referencePaths())));
         }
         TrustVector trustVector = TrustVector.of(vector);
-        return new Appraisal(identity, tee, trustVector.status(), trustVector, outcomes, references.uses());
+        return new Appraisal(identity, tee, trustVector.status(), trustVector, outcomes, references.uses(), source);
     }
 
     private static boolean moreSevere(int a, int b) {

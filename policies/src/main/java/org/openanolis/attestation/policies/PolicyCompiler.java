@@ -57,6 +57,16 @@ public final class PolicyCompiler {
      * @throws PolicyException {@link PolicyException.Code#EXPRESSION_INVALID} with one issue per error
      */
     public CompiledPolicy compile(PolicyDocument document, PolicyIdentity identity) throws PolicyException {
+        return compile(document, identity, null);
+    }
+
+    /**
+     * As {@link #compile(PolicyDocument, PolicyIdentity)}, keeping the document's bytes
+     * ({@link CompiledPolicy#source()}) so that every appraisal can name the exact document it
+     * used; {@code source}'s hash must be {@code identity}'s content hash.
+     */
+    public CompiledPolicy compile(PolicyDocument document, PolicyIdentity identity, DocumentSource source)
+            throws PolicyException {
         List<PolicyIssue> issues = new ArrayList<>();
         List<CompiledPolicy.CompiledRule> rules = new ArrayList<>();
         Set<String> declared = Set.copyOf(document.references());
@@ -109,7 +119,7 @@ public final class PolicyCompiler {
             throw new PolicyException(PolicyException.Code.EXPRESSION_INVALID, first.field(),
                     issues.size() + " expression error(s); first: " + first, issues, null);
         }
-        return new CompiledPolicy(identity, document, rules);
+        return new CompiledPolicy(identity, document, rules, source);
     }
 
     private static List<CompiledPolicy.ReadPath> readPaths(Set<List<String>> paths) {

@@ -31,10 +31,13 @@ public final class PolicyEngine {
     private final Duration activeCacheTtl;
 
     private final Map<String, CompiledPolicy> compiledByVersion = new ConcurrentHashMap<>();
-    private final Map<String, ReferenceValueSet> setsByVersion = new ConcurrentHashMap<>();
+    private final Map<String, ParsedSet> setsByVersion = new ConcurrentHashMap<>();
     private final Map<String, ActivePointer> activeByName = new ConcurrentHashMap<>();
 
     private record ActivePointer(Optional<StoredDocument> document, Instant fetchedAt) {}
+
+    /** A reference-set version parsed once, with its bytes for the verification log. */
+    private record ParsedSet(ReferenceValueSet set, DocumentSource source) {}
 
     public PolicyEngine(VersionedDocumentStore store, PolicyCompiler compiler, BuiltInPolicies builtIns,
                         Clock clock, Duration activeCacheTtl) {
@@ -126,8 +129,10 @@ public final class PolicyEngine {
         if (cached != null) {
             return cached;
         }
-        PolicyDocument doc = PolicyDocument.parse(stored.content().getBytes(StandardCharsets.UTF_8), stored.format());
-        CompiledPolicy fresh = compiler.compile(doc, new PolicyIdentity(stored.name(), stored.version(), stored.contentHash()));
+        byte[] bytes = stored.content().getBytes(StandardCharsets.UTF_8);
+        PolicyDocument doc = PolicyDocument.parse(bytes, stored.format());
+        CompiledPolicy fresh = compiler.compile(doc, new PolicyIdentity(stored.name(), stored.version(), stored.contentHash()),
+                new DocumentSource(stored.format(), stored.contentHash(), bytes));
         compiledByVersion.putIfAbsent(key, fresh);
         return fresh;
     }
@@ -151,25 +156,33 @@ public final class PolicyEngine {
                 continue;
             }
             StoredDocument stored = active.get();
-            ReferenceValueSet set = referenceSet(stored);
-            if (!set.isValidAt(now)) {
-                uses.add(new ReferenceSetUse(name, stored.version(), stored.contentHash(), ReferenceSetUse.NOT_VALID));
+            ParsedSet parsed = parsedSet(stored);
+            if (!parsed.set().isValidAt(now)) {
+                uses.add(new ReferenceSetUse(name, stored.version(), stored.contentHash(), ReferenceSetUse.NOT_VALID,
+                        parsed.source()));
                 continue;
             }
-            sets.put(name, set.policyView());
-            uses.add(new ReferenceSetUse(name, stored.version(), stored.contentHash(), ReferenceSetUse.USED));
+            sets.put(name, parsed.set().policyView());
+            uses.add(new ReferenceSetUse(name, stored.version(), stored.contentHash(), ReferenceSetUse.USED,
+                    parsed.source()));
         }
         return new ReferenceValues(sets, uses);
     }
 
     /** A stored reference-set version, parsed (from the cache when parsed before). */
     public ReferenceValueSet referenceSet(StoredDocument stored) throws PolicyException {
+        return parsedSet(stored).set();
+    }
+
+    private ParsedSet parsedSet(StoredDocument stored) throws PolicyException {
         String key = stored.name() + "@" + stored.version() + "#" + stored.contentHash();
-        ReferenceValueSet cached = setsByVersion.get(key);
+        ParsedSet cached = setsByVersion.get(key);
         if (cached != null) {
             return cached;
         }
-        ReferenceValueSet fresh = ReferenceValueSet.parse(stored.content().getBytes(StandardCharsets.UTF_8), stored.format());
+        byte[] bytes = stored.content().getBytes(StandardCharsets.UTF_8);
+        ParsedSet fresh = new ParsedSet(ReferenceValueSet.parse(bytes, stored.format()),
+                new DocumentSource(stored.format(), stored.contentHash(), bytes));
         setsByVersion.putIfAbsent(key, fresh);
         return fresh;
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * Which version of a reference-value set an appraisal saw, or why it saw none ({@code state}
  * {@code missing}: no active version; {@code not_valid}: outside its validity window).
  */
-public record ReferenceSetUse(String name, int version, String contentHash, String state) {
+public record ReferenceSetUse(String name, int version, String contentHash, String state, DocumentSource source) {
     /** The set was offered to the policy. */
     public static final String USED = "used";
     /** No active version of the set exists. */
@@ -19,6 +19,14 @@ public record ReferenceSetUse(String name, int version, String contentHash, Stri
     public ReferenceSetUse {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
+        if (source != null && !source.sha256().equals(contentHash)) {
+            throw new IllegalArgumentException("the source's hash is not the content hash");
+        }
+    }
+
+    /** A use without the set's bytes (tests, benchmarks). */
+    public ReferenceSetUse(String name, int version, String contentHash, String state) {
+        this(name, version, contentHash, state, null);
     }
 
     /** The use as a JSON-friendly map ({@code name}, {@code state}, {@code version}, {@code hash}). */

@@ -89,7 +89,6 @@ public class LogAppendBenchmark {
         LogEntry.Builder b = LogEntry.builder()
                 .addEvidence(new EvidenceItem("cpu", "tdx", "quote", quote))
                 .policy(new PolicyReference("default-tdx", 1, Sha256Digest.digest("policy".getBytes(StandardCharsets.UTF_8))))
-                .referenceValueVersion("tdx", "1")
                 .verifierVersion("0.1.0")
                 .instant(Instant.parse("2026-01-01T00:00:00Z").plusMillis(i))
                 .outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, explanation))

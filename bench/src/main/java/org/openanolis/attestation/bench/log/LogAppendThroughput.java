@@ -32,7 +32,7 @@ public final class LogAppendThroughput {
     private LogAppendThroughput() {}
 
     /** CPU time of the log's group-commit writer thread. */
-    private static long writerCpuNanos() {
+    static long writerCpuNanos() {
         var threads = ManagementFactory.getThreadMXBean();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals("verification-log-writer")) {
@@ -74,7 +74,7 @@ public final class LogAppendThroughput {
                     LogEntry.Builder b = LogEntry.builder()
                             .addEvidence(new EvidenceItem("cpu", "tdx", "quote", quote))
                             .policy(new PolicyReference("default-tdx", 1, refs.get(0).sha256()))
-                            .referenceValueVersion("tdx", "1").verifierVersion("0.1.0")
+                            .verifierVersion("0.1.0")
                             .instant(Instant.parse("2026-01-01T00:00:00Z").plusMillis(i))
                             .outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, explanation))
                             .jti("r" + round + "-" + i).nonce(new byte[32]);

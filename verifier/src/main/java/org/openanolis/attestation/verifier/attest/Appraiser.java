@@ -24,13 +24,22 @@ public interface Appraiser {
      * @param references  the reference-set versions the policy used ({@code name}, {@code state},
      *                    {@code version}, {@code hash})
      * @param denied      whether this appraisal is a denial (no token; 403 {@code POLICY_DENIED})
+     * @param provenance  the documents the appraisal read, for the verification log; null when the
+     *                    appraiser has no documents (stand-in appraisers)
      */
     record Appraisal(String status, Map<String, Integer> trustVector, String policyId,
-                     List<Map<String, Object>> explanation, List<Map<String, Object>> references, boolean denied) {
+                     List<Map<String, Object>> explanation, List<Map<String, Object>> references, boolean denied,
+                     Provenance provenance) {
         public Appraisal {
             trustVector = Map.copyOf(trustVector);
             explanation = List.copyOf(explanation);
             references = List.copyOf(references);
+        }
+
+        /** An appraisal whose documents are not known to the log. */
+        public Appraisal(String status, Map<String, Integer> trustVector, String policyId,
+                         List<Map<String, Object>> explanation, List<Map<String, Object>> references, boolean denied) {
+            this(status, trustVector, policyId, explanation, references, denied, null);
         }
 
         /** An appraisal without reference sets that is not a denial. */
@@ -48,6 +57,21 @@ public interface Appraiser {
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * The documents one appraisal read, as the policy engine holds them (made once per compiled
+     * version, shared by every request): the policy's bytes and the reference-set versions in the
+     * order the policy declares them, each with its bytes when a stored version was read.
+     *
+     * @param policy     the policy document; null when the policy was compiled without its bytes
+     * @param references the reference-set uses ({@code state} used, not_valid or missing)
+     */
+    record Provenance(org.openanolis.attestation.policies.DocumentSource policy,
+                      List<org.openanolis.attestation.policies.ReferenceSetUse> references) {
+        public Provenance {
+            references = List.copyOf(references);
         }
     }
 

@@ -72,7 +72,7 @@ public final class PolicyAppraiser implements Appraiser {
         }
         boolean denied = denyContraindicated && a.status() == EarStatus.CONTRAINDICATED;
         return new Appraisal(a.status().value(), a.trustVector().toEarMap(), policyReference(a.policy()), rules, refs,
-                denied);
+                denied, new Provenance(a.policySource(), a.references()));
     }
 
     /** {@code <id>@<version>#sha256:<hex>}: what {@code ear.appraisal-policy-id} carries. */

@@ -105,8 +105,9 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
     /**
      * Queues {@code entry} for the next group commit.
      *
-     * @param collateral the bytes of every collateral item the entry references (each stored once
-     *     per digest); every reference must be covered and no extra blob given
+     * @param collateral the bytes of every blob the entry references ({@link LogEntry#blobs()}:
+     *     collateral and recorded policy and reference-set documents, each stored once per
+     *     digest); every reference must be covered and no extra blob given
      * @return a future completing with the entry's index after commit, or exceptionally with a
      *     {@link LogStorageException}
      */
@@ -124,15 +125,16 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
      * committed are hashed, on the writer thread, and a blob that does not match its digest fails
      * this append alone.
      *
-     * @param collateral digest → bytes for every collateral reference of the entry, and no other
+     * @param collateral digest → bytes for every blob the entry references ({@link LogEntry#blobs()}), and no other
      */
     public CompletableFuture<Long> append(LogEntry entry, Map<Sha256Digest, byte[]> collateral) {
         Set<Sha256Digest> referenced = new LinkedHashSet<>();
-        for (CollateralReference ref : entry.collateral()) {
+        for (CollateralReference ref : entry.blobs()) {
             referenced.add(ref.sha256());
         }
         if (!referenced.equals(collateral.keySet())) {
-            throw new IllegalArgumentException("the collateral blobs must be exactly those the entry references");
+            throw new IllegalArgumentException("the blobs must be exactly those the entry references"
+                    + " (its collateral and recorded policy and reference-set documents)");
         }
         Map<Sha256Digest, byte[]> copies = new HashMap<>();
         collateral.forEach((d, b) -> copies.put(d, b.clone()));

@@ -20,7 +20,8 @@ import org.openanolis.attestation.verifier.log.AuditFinding.Kind;
  *   <li>it is consistent with the checkpoint the auditor trusted before (no rollback, no fork);</li>
  *   <li>every entry in the source's range is the one the checkpoint commits to (RFC 9162
  *       inclusion), none is missing, and a whole log is not shorter than its checkpoint;</li>
- *   <li>every entry decodes, its collateral is present and hashes to its digest;</li>
+ *   <li>every entry decodes, its collateral and recorded policy and reference-set documents are
+ *       present and hash to their digests;</li>
  *   <li>optionally, a {@link ReplayEngine} re-runs each entry and the outcome is compared;</li>
  *   <li>every release receipt record names an earlier attestation entry that issued its token for
  *       its TEE key (receipts are checked, never replayed).</li>
@@ -288,7 +289,7 @@ public final class LogAuditor {
             throws LogStorageException {
         Map<Sha256Digest, byte[]> out = new HashMap<>();
         boolean complete = true;
-        for (CollateralReference ref : entry.collateral()) {
+        for (CollateralReference ref : entry.blobs()) {
             Sha256Digest d = ref.sha256();
             if (out.containsKey(d)) {
                 continue;

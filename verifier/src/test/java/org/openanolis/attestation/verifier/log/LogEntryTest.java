@@ -103,11 +103,11 @@ class LogEntryTest {
     @Test
     void rejectsNonDeterministicEncodingsOfTheSameValue() {
         byte[] good = LogEntries.sample(1).encode();
-        // The entry map has 10 keys: head a a. A non-shortest length (b8 0a) spells the same value.
-        assertEquals((byte) 0xaa, good[0]);
+        // A version 2 entry map has 9 keys: head a9. A non-shortest length (b8 09) spells the same value.
+        assertEquals((byte) 0xa9, good[0]);
         byte[] longHead = new byte[good.length + 1];
         longHead[0] = (byte) 0xb8;
-        longHead[1] = 0x0a;
+        longHead[1] = 0x09;
         System.arraycopy(good, 1, longHead, 2, good.length - 1);
         assertThrows(LogFormatException.class, () -> LogEntry.decode(longHead));
         // Indefinite-length map (bf ... ff).
@@ -135,14 +135,14 @@ class LogEntryTest {
         LogFormatException extra = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
         assertEquals("entry", extra.field());
         m.remove("extra");
-        m.put("v", 2L);
+        m.put("v", 3L);
         LogFormatException version = assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
         assertEquals("entry.v", version.field());
     }
 
     @Test
     void builderRefusesIncompleteEntriesAndFloats() {
-        assertThrows(NullPointerException.class, () -> LogEntry.builder()
+        assertThrows(IllegalArgumentException.class, () -> LogEntry.builder()
                 .addEvidence(new EvidenceItem("cpu", "tdx", "quote", new byte[1])).build());
         assertThrows(IllegalArgumentException.class, () -> new AppraisalOutcome(EarStatus.AFFIRMING, null,
                 Map.of("ratio", 0.5)));
@@ -157,6 +157,99 @@ class LogEntryTest {
         assertArrayEquals("quote".getBytes(StandardCharsets.UTF_8), item.bytes());
     }
 
+    @Test
+    void version1EntriesStillDecodeAndKeepTheirBytes() throws Exception {
+        byte[] v1 = LogEntries.version1Bytes(4);
+        LogEntry e = LogEntry.decode(v1);
+        assertEquals(LogEntry.FORMAT_VERSION_1, e.formatVersion());
+        assertArrayEquals(v1, e.encode(), "a version 1 entry re-encodes to its own bytes (its leaf hash)");
+        assertEquals(List.of(new AppliedPolicy("cpu", new PolicyReference("default", 3,
+                Sha256Digest.digest("policy-v3".getBytes(StandardCharsets.UTF_8))), null, List.of())), e.policies());
+        assertEquals(Map.of("measurements", "2025-06"), e.referenceValueVersions());
+        assertEquals(e.collateral(), e.blobs());
+        // Version 1 layout under v 2, or version 2 layout under v 1: refused.
+        Map<String, Object> m = new LinkedHashMap<>(asMap(v1));
+        m.put("v", 2L);
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)));
+        Map<String, Object> m2 = new LinkedHashMap<>(asMap(LogEntries.sample(4).encode()));
+        m2.put("v", 1L);
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m2)));
+    }
+
+    @Test
+    void version2RecordsEachDevicesPolicyAndItsDocumentsAsBlobs() throws Exception {
+        LogEntry e = LogEntries.withDocuments(5);
+        byte[] encoded = e.encode();
+        assertEquals(e, LogEntry.decode(encoded));
+        assertArrayEquals(encoded, LogEntry.decode(encoded).encode());
+        assertEquals(2, e.policies().size());
+        assertEquals("gpu0", e.policies().get(1).submodule());
+        List<String> kinds = new ArrayList<>();
+        e.blobs().forEach(r -> kinds.add(r.submodule() + "/" + r.kind()));
+        assertEquals(List.of("cpu/tcb_info", "cpu/qe_identity", "gpu0/driver_rim", "gpu0/vbios_rim", "cpu/policy",
+                "cpu/reference_set/fleet_values"), kinds, "the GPU policy has no recorded document");
+        assertEquals(Sha256Digest.digest(LogEntries.policyDocument(5)), e.blobs().get(4).sha256());
+    }
+
+    /** One field of a version 2 policy record changed at a time: each is refused with a reason. */
+    @Test
+    void version2PolicyRecordsAreValidated() {
+        Map<String, Object> good = asMap(LogEntries.withDocuments(5).encode());
+        List<java.util.function.Consumer<Map<String, Object>>> breakages = List.of(
+                p -> p.put("format", "xml"),
+                p -> p.put("format", 1L),
+                p -> p.put("version", -1L),
+                p -> p.put("sha256", new byte[31]),
+                p -> p.remove("reference_values"),
+                p -> p.put("extra", 1L),
+                p -> refSet(p).put("state", "revoked"),
+                p -> refSet(p).put("sha256", null), // used, yet no digest
+                p -> refSet(p).put("format", "toml"),
+                p -> {
+                    refSet(p).put("state", "missing"); // missing, yet a digest
+                });
+        for (var breakage : breakages) {
+            Map<String, Object> m = deepCopy(good);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> cpu = (Map<String, Object>) ((List<Object>) m.get("policies")).get(0);
+            breakage.accept(cpu);
+            assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(m)), m::toString);
+        }
+        // The same submodule twice, and reference_values at the top of a version 2 entry.
+        Map<String, Object> twice = deepCopy(good);
+        @SuppressWarnings("unchecked")
+        List<Object> ps = (List<Object>) twice.get("policies");
+        ps.set(1, ps.get(0));
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(twice)));
+        Map<String, Object> top = deepCopy(good);
+        top.put("reference_values", Map.of());
+        assertThrows(LogFormatException.class, () -> LogEntry.decode(DeterministicCbor.encode(top)));
+        assertThrows(IllegalArgumentException.class, () -> LogEntry.builder().referenceValueVersion("s", "1")
+                .addEvidence(new EvidenceItem("cpu", "tdx", "quote", new byte[1])).verifierVersion("v")
+                .instant(Instant.EPOCH).outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, Map.of()))
+                .jti("j").nonce(new byte[1]).build());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> refSet(Map<String, Object> policy) {
+        return (Map<String, Object>) ((List<Object>) policy.get("reference_values")).get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T deepCopy(T value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put((String) k, deepCopy(v)));
+            return (T) out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(deepCopy(v)));
+            return (T) out;
+        }
+        return value;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(byte[] cbor) {
         try {
@@ -167,7 +260,8 @@ class LogEntryTest {
     }
 
     private static LogEntry withExplanation(Map<String, Object> explanation, List<String> referenceSets) {
-        LogEntry.Builder b = LogEntry.builder()
+        // Version 1: reference-set versions were a map by name, whose order must not matter.
+        LogEntry.Builder b = LogEntry.builder().formatVersion(LogEntry.FORMAT_VERSION_1)
                 .addEvidence(new EvidenceItem("cpu", "snp", "report", new byte[] {1, 2, 3}))
                 .policy(new PolicyReference("p", 1, Sha256Digest.digest(new byte[0])))
                 .verifierVersion("0.1.0")

@@ -375,6 +375,61 @@ abstract class LogStoreContract {
         assertTrue(report.has(Kind.COLLATERAL_DIGEST_MISMATCH, index), () -> report.findings().toString());
     }
 
+    /**
+     * A log that holds format 1 entries (an older release), format 2 entries with policy and
+     * reference-set documents, and plain format 2 entries audits clean; a stored policy document
+     * changed or deleted is reported for every entry that used it; a repeated document is stored once.
+     */
+    @Test
+    void mixedFormatsAndPolicyDocumentsAudit() throws Exception {
+        LogDatabase db = newDatabase();
+        JdbcLogStore store = openStore(db);
+        for (int n = 0; n < 12; n++) {
+            switch (n % 3) {
+                case 0 -> store.append(LogEntry.decode(LogEntries.version1Bytes(n)), LogEntries.blobsFor(n)).get(10, TimeUnit.SECONDS);
+                case 1 -> store.append(LogEntries.withDocuments(n), LogEntries.blobsWithDocuments(n)).get(10, TimeUnit.SECONDS);
+                default -> store.append(LogEntries.sample(n), LogEntries.blobsFor(n)).get(10, TimeUnit.SECONDS);
+            }
+        }
+        // A policy document missing from the blobs is refused before anything is queued.
+        assertThrows(IllegalArgumentException.class, () -> store.append(LogEntries.withDocuments(1), LogEntries.blobsFor(1)));
+        store.checkpoint(SIGNER, CLOCK);
+        assertEquals(List.of(), auditor().audit(store).findings());
+        assertEquals(12, auditor().audit(store).entriesChecked());
+        try (Connection conn = db.dataSource().getConnection();
+             PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM log_collateral WHERE sha256 = ?")) {
+            ps.setBytes(1, Sha256Digest.digest(LogEntries.referenceSetDocument()).bytes());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "four entries, one stored copy");
+            }
+        }
+
+        // Entries 1, 7 record policyDocument(1), entries 4, 10 policyDocument(0).
+        byte[] doc = LogEntries.policyDocument(1);
+        byte[] doctored = doc.clone();
+        doctored[doctored.length - 2] ^= 0x01;
+        try (Connection conn = db.dataSource().getConnection();
+             PreparedStatement ps = conn.prepareStatement("UPDATE log_collateral SET content = ? WHERE sha256 = ?")) {
+            ps.setBytes(1, doctored);
+            ps.setBytes(2, Sha256Digest.digest(doc).bytes());
+            assertEquals(1, ps.executeUpdate());
+        }
+        AuditReport changed = auditor().audit(store);
+        assertEquals(List.of("COLLATERAL_DIGEST_MISMATCH@1", "COLLATERAL_DIGEST_MISMATCH@7"),
+                changed.findings().stream().map(f -> f.kind() + "@" + f.index()).toList());
+        assertTrue(changed.findings().get(0).detail().startsWith("policy "), changed.findings().toString());
+
+        try (Connection conn = db.dataSource().getConnection();
+             PreparedStatement ps = conn.prepareStatement("DELETE FROM log_collateral WHERE sha256 = ?")) {
+            ps.setBytes(1, Sha256Digest.digest(LogEntries.referenceSetDocument()).bytes());
+            assertEquals(1, ps.executeUpdate());
+        }
+        AuditReport deleted = auditor().audit(store);
+        assertEquals(4, deleted.findings().stream().filter(f -> f.kind() == Kind.COLLATERAL_MISSING
+                && f.detail().startsWith("reference_set/fleet_values ")).count(), deleted.findings().toString());
+    }
+
     private interface Body {
         void run() throws Exception;
     }

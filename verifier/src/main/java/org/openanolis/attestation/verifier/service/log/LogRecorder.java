@@ -17,6 +17,9 @@ import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.CollateralUsage;
 import org.openanolis.attestation.verifier.attest.GpuEvidence;
+import org.openanolis.attestation.policies.DocumentSource;
+import org.openanolis.attestation.policies.ReferenceSetUse;
+import org.openanolis.attestation.verifier.log.AppliedPolicy;
 import org.openanolis.attestation.verifier.log.AppraisalOutcome;
 import org.openanolis.attestation.verifier.log.CollateralReference;
 import org.openanolis.attestation.verifier.log.EarStatus;
@@ -24,6 +27,7 @@ import org.openanolis.attestation.verifier.log.EvidenceItem;
 import org.openanolis.attestation.verifier.log.JdbcLogStore;
 import org.openanolis.attestation.verifier.log.LogEntry;
 import org.openanolis.attestation.verifier.log.PolicyReference;
+import org.openanolis.attestation.verifier.log.ReferenceSetReference;
 import org.openanolis.attestation.verifier.log.Sha256Digest;
 
 /**
@@ -37,8 +41,9 @@ import org.openanolis.attestation.verifier.log.Sha256Digest;
  *       {@code cpu/<tee>/runtime_data}; per GPU {@code gpu<i>/<tee>/report}, {@code cert_chain} and
  *       {@code nonce} (the SPDM nonce, SHA-256 of the service nonce);</li>
  *   <li>collateral: what the engines were handed ({@link CollateralUsage}), by digest;</li>
- *   <li>policy: the CPU appraisal's policy; {@code id@version#sha256hex} as the policy engine
- *       names it, otherwise a built-in policy {@code (id, 0, SHA-256("builtin:" + id))};</li>
+ *   <li>policies: per appraised device, the policy ({@code id@version#sha256hex} as the policy
+ *       engine names it) with its document stored by that digest, and the reference-value sets it
+ *       read (name, state, version, digest, document); none for a verification failure;</li>
  *   <li>outcome: the worst device status and no reason, or {@code contraindicated} with the
  *       failure's reason code; the explanation holds per-device status, policy, trust vector and
  *       rule results, the requested policy ids and the OCSP mode (what a replay needs).</li>
@@ -105,9 +110,8 @@ public final class LogRecorder implements AttestationRecorder {
         explanation.put("requested_policies", new LinkedHashMap<>(req.policyIds()));
         explanation.put("settings", settings);
         if (record.failure() != null) {
+            // No policy was evaluated: verification failed first. The entry records no policy.
             VerificationException f = record.failure();
-            String policy = req.policyIds().getOrDefault("cpu", "builtin-default-" + cpuTee);
-            b.policy(policyReference(policy));
             Map<String, Object> failure = new LinkedHashMap<>();
             failure.put("reason", f.code() == null ? null : f.code().name());
             failure.put("field", f.field());
@@ -117,12 +121,52 @@ public final class LogRecorder implements AttestationRecorder {
             b.outcome(new AppraisalOutcome(EarStatus.CONTRAINDICATED, f.code(), explanation));
         } else {
             Map<String, Appraiser.Appraisal> appraisals = record.outcome().appraisals();
-            b.policy(policyReference(appraisals.get("cpu").policyId()));
+            for (Map.Entry<String, Appraiser.Appraisal> a : appraisals.entrySet()) {
+                b.addPolicy(appliedPolicy(a.getKey(), a.getValue(), blobs));
+            }
             explanation.put("devices", devices(appraisals));
             explanation.put("token_issued", true);
             b.outcome(new AppraisalOutcome(overall(appraisals), null, explanation));
         }
         return b.verifierVersion(verifierVersion).instant(record.instant()).jti(record.jti()).nonce(nonce).build();
+    }
+
+    /**
+     * The policy {@code device} was appraised with, and the reference sets it read. The documents'
+     * bytes and digests come from the policy engine, which holds them per compiled version: nothing
+     * is serialised or hashed here, and the store sends a digest it already committed no further.
+     */
+    static AppliedPolicy appliedPolicy(String device, Appraiser.Appraisal a, Map<Sha256Digest, byte[]> blobs) {
+        PolicyReference ref = policyReference(a.policyId());
+        Appraiser.Provenance p = a.provenance();
+        if (p == null) {
+            return new AppliedPolicy(device, ref, null, List.of());
+        }
+        String format = null;
+        DocumentSource doc = p.policy();
+        if (doc != null) {
+            if (!doc.sha256().equals(ref.sha256().hex())) {
+                throw new IllegalStateException("the policy document of " + device + " does not carry the hash of "
+                        + a.policyId());
+            }
+            format = formatName(doc);
+            blobs.putIfAbsent(ref.sha256(), doc.bytes());
+        }
+        List<ReferenceSetReference> sets = new ArrayList<>(p.references().size());
+        for (ReferenceSetUse u : p.references()) {
+            Sha256Digest digest = u.contentHash() == null ? null : Sha256Digest.ofHex(u.contentHash());
+            String setFormat = null;
+            if (u.source() != null) {
+                setFormat = formatName(u.source());
+                blobs.putIfAbsent(digest, u.source().bytes());
+            }
+            sets.add(new ReferenceSetReference(u.name(), u.state(), u.version(), digest, setFormat));
+        }
+        return new AppliedPolicy(device, ref, format, sets);
+    }
+
+    private static String formatName(DocumentSource d) {
+        return d.format().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Per-device status, policy, trust vector and rules: the part of the explanation a replay reproduces. */

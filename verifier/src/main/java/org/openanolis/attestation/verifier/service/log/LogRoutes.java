@@ -94,7 +94,7 @@ public final class LogRoutes {
             m.put("status", entry.outcome().status().wireName());
             m.put("reason", entry.outcome().reason() == null ? null : entry.outcome().reason().name());
             java.util.List<Object> refs = new java.util.ArrayList<>();
-            for (CollateralReference r : entry.collateral()) {
+            for (CollateralReference r : entry.blobs()) {
                 refs.add(Map.of("submod", r.submodule(), "kind", r.kind(), "sha256", r.sha256().hex()));
             }
             m.put("collateral", refs);

@@ -53,6 +53,11 @@ import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
  * recorded OCSP mode. The nonce's MAC and expiry are not re-checked (they need the service's
  * secret key); everything bound to it is.
  *
+ * <p>The appraisal of a version 2 entry uses the policy documents and reference-value set
+ * documents the entry recorded for each device ({@link RecordedPolicies}): what was in force then,
+ * whatever is in force now. A version 1 entry names only its CPU policy; it is appraised through
+ * the {@link PolicyResolver} (the built-in defaults offline).
+ *
  * <p>The outcome is compared by the auditor (status and reason code); in addition, a passed entry
  * whose per-device statuses, policies, trust vectors or rule results differ from the recorded
  * ones is reported as a {@link ReplayException} naming the difference.
@@ -118,6 +123,7 @@ public final class ServiceReplayEngine implements ReplayEngine {
 
     private final TrustAnchors anchors;
     private final PolicyResolver policies;
+    private final RecordedPolicies recordedPolicies = new RecordedPolicies();
     private final EngineFactory engines;
     private final GpuEvidenceVerifier gpuEngine = GpuEvidenceVerifier.builder().build();
 
@@ -162,7 +168,9 @@ public final class ServiceReplayEngine implements ReplayEngine {
         AttestRequest req = new AttestRequest(Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
                 runtime.bytes(), new CpuEvidence(quote.tee(), quote.bytes(), Map.of()), gpus, requested, null);
 
-        Appraiser appraiser = policies.appraiserFor(entry.policy());
+        boolean v1 = entry.formatVersion() == LogEntry.FORMAT_VERSION_1;
+        Appraiser appraiser = v1 ? policies.appraiserFor(entry.policies().get(0).policy())
+                : recordedPolicies.appraiserFor(entry, collateral, policies);
         VerificationContext ctx = new VerificationContext(Clock.fixed(entry.instant(), ZoneOffset.UTC), anchors);
         EvidenceVerifiers verifiers = engines.engines(byDevice, gpus.size(), mode);
         AttestationService.Outcome outcome;
@@ -172,9 +180,21 @@ public final class ServiceReplayEngine implements ReplayEngine {
             return new AppraisalOutcome(EarStatus.CONTRAINDICATED, e.code(), Map.of("failure",
                     Map.of("field", String.valueOf(e.field()), "message", String.valueOf(e.getMessage()))));
         }
-        PolicyReference used = LogRecorder.policyReference(outcome.appraisals().get("cpu").policyId());
-        if (!used.equals(entry.policy())) {
-            throw new ReplayException("replayed appraisal used policy " + used + ", recorded " + entry.policy());
+        if (v1) {
+            PolicyReference used = LogRecorder.policyReference(outcome.appraisals().get("cpu").policyId());
+            PolicyReference recorded = entry.policies().get(0).policy();
+            if (!used.equals(recorded)) {
+                throw new ReplayException("replayed appraisal used policy " + used + ", recorded " + recorded);
+            }
+        } else {
+            for (Map.Entry<String, Appraiser.Appraisal> a : outcome.appraisals().entrySet()) {
+                PolicyReference used = LogRecorder.policyReference(a.getValue().policyId());
+                PolicyReference recorded = entry.policyOf(a.getKey()).map(p -> p.policy()).orElse(null);
+                if (!used.equals(recorded)) {
+                    throw new ReplayException("replayed appraisal of " + a.getKey() + " used policy " + used
+                            + ", recorded " + recorded);
+                }
+            }
         }
         Map<String, Object> explanation = new LinkedHashMap<>();
         explanation.put("devices", LogRecorder.devices(outcome.appraisals()));

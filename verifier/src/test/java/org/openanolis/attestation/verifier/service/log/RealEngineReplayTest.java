@@ -143,11 +143,12 @@ class RealEngineReplayTest {
     }
 
     private static LogEntry.Builder copy(LogEntry e) {
-        LogEntry.Builder b = LogEntry.builder().policy(e.policy()).verifierVersion(e.verifierVersion())
+        LogEntry.Builder b = LogEntry.builder().formatVersion(e.formatVersion()).verifierVersion(e.verifierVersion())
                 .instant(e.instant()).outcome(e.outcome()).jti(e.jti()).nonce(e.nonce());
         for (EvidenceItem i : e.evidence()) {
             b.addEvidence(i);
         }
+        e.policies().forEach(b::addPolicy);
         e.referenceValueVersions().forEach(b::referenceValueVersion);
         return b;
     }
