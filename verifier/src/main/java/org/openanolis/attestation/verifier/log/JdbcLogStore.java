@@ -56,9 +56,19 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
     private final Map<Sha256Digest, Boolean> knownCollateral = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Sha256Digest, Boolean> eldest) {
-            return size() > 4096;
+            if (size() > 4096) {
+                committedCollateral.remove(eldest.getKey());
+                return true;
+            }
+            return false;
         }
     };
+    /**
+     * The same digests for the appending threads (written by the writer only), so that
+     * {@link #append} does not copy blobs that are committed already. Collateral rows are never
+     * deleted, so a digest seen here stays stored even if it leaves this set.
+     */
+    private final Map<Sha256Digest, Boolean> committedCollateral = new java.util.concurrent.ConcurrentHashMap<>();
     /** The right edge of the tree as this writer last committed it; reloaded when the size moved. */
     private CompactRange edge;
     /** Idle reader connections (opening one costs a TCP handshake on PostgreSQL). */
@@ -134,15 +144,26 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         if (!referenced.equals(collateral.keySet())) {
             throw new IllegalArgumentException("the collateral blobs must be exactly those the entry references");
         }
+        // Blobs this store has already committed are not copied (nor stored again): null stands
+        // for "committed before". The others are copied, as the caller may reuse its arrays.
         Map<Sha256Digest, byte[]> copies = new HashMap<>();
-        collateral.forEach((d, b) -> copies.put(d, b.clone()));
-        PendingAppend p = new PendingAppend(entry.encode(), entry.jti(), copies, new CompletableFuture<>());
-        synchronized (lifecycle) {
-            if (closed) {
-                p.future.completeExceptionally(new LogStorageException("the log store is closed"));
-                return p.future;
-            }
-            queue.add(p);
+        collateral.forEach((d, b) -> copies.put(d, committedCollateral.containsKey(d) ? null : b.clone()));
+        return enqueue(new PendingAppend(entry.encode(), entry.jti(), copies, new CompletableFuture<>()));
+    }
+
+    /**
+     * Queues {@code p} without a lock (request workers call this concurrently). An append that
+     * races with {@link #close} either reaches the writer before it stops, or is taken back here
+     * and failed: none is left waiting.
+     */
+    private CompletableFuture<Long> enqueue(PendingAppend p) {
+        if (closed) {
+            p.future.completeExceptionally(new LogStorageException("the log store is closed"));
+            return p.future;
+        }
+        queue.add(p);
+        if (closed && queue.remove(p)) {
+            p.future.completeExceptionally(new LogStorageException("the log store is closed"));
         }
         return p.future;
     }
@@ -207,7 +228,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
             return true;
         }
         for (Map.Entry<Sha256Digest, byte[]> b : p.blobs.entrySet()) {
-            if (!knownCollateral.containsKey(b.getKey()) && !Sha256Digest.digest(b.getValue()).equals(b.getKey())) {
+            if (b.getValue() != null && !knownCollateral.containsKey(b.getKey())
+                    && !Sha256Digest.digest(b.getValue()).equals(b.getKey())) {
                 p.future.completeExceptionally(new LogStorageException("collateral given for " + b.getKey()
                         + " does not hash to it"));
                 return false;
@@ -240,7 +262,8 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
                 ins.addBatch();
                 nodes.addAll(range.append(MerkleTree.leafHash(p.bytes)));
                 for (Map.Entry<Sha256Digest, byte[]> b : p.blobs.entrySet()) {
-                    if (!knownCollateral.containsKey(b.getKey())) {
+                    // null: committed by this store before the append (see append)
+                    if (b.getValue() != null && !knownCollateral.containsKey(b.getKey())) {
                         newBlobs.putIfAbsent(b.getKey(), b.getValue());
                     }
                 }
@@ -276,6 +299,7 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         edge = range;
         for (Sha256Digest d : newBlobs.keySet()) {
             knownCollateral.put(d, Boolean.TRUE);
+            committedCollateral.put(d, Boolean.TRUE);
         }
         long idx = size;
         for (PendingAppend p : batch) {
