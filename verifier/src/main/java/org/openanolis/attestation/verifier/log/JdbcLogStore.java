@@ -98,7 +98,7 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
         this.writer = new Thread(this::runWriter, "verification-log-writer");
         this.writer.setDaemon(true);
         if (db.dialect() == SqlDialect.SQLITE) {
-            this.checkpointer = new Thread(this::runCheckpointer, "verification-log-checkpointer");
+            this.checkpointer = new Thread(this::runCheckpointer, "log-checkpointer");
             this.checkpointer.setDaemon(true);
         } else {
             this.checkpointer = null;
