@@ -32,7 +32,7 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
  * Client and server share the machine. Usage:
  * {@code java -cp bench/target/benchmarks.jar org.openanolis.attestation.bench.load.AttestLoadBenchmark
  * [--tdx 6000] [--rate 1000] [--seconds 10] [--gpu 1500] [--connections 32] [--hosts 16] [--workers 0]
- * [--warmup 3000] [--warmup-rounds 8] [--client process|in-process]}. The load generator runs in a JVM of
+ * [--warmup 3000] [--warmup-rounds 20] [--client process|in-process]}. The load generator runs in a JVM of
  * its own by default (same machine), so that it neither shares the service's JIT type profiles nor
  * blurs its CPU accounting. Warm-up rounds repeat until the JIT compilers use under 5% of a
  * round's CPU (or the round limit); every line also splits the process CPU by thread group.
@@ -45,7 +45,7 @@ public final class AttestLoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--tdx", "6000", "--rate", "1000", "--seconds", "10",
                 "--gpu", "1500", "--connections", "32", "--hosts", "16", "--workers", "0", "--warmup", "3000",
-                "--warmup-rounds", "8", "--client", "process"));
+                "--warmup-rounds", "20", "--client", "process"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
