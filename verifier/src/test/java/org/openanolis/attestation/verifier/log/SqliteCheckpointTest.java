@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,12 @@ class SqliteCheckpointTest {
             List<CompletableFuture<Long>> appended = new ArrayList<>();
             // About 8 MB of entries: far beyond SQLite's 1,000-page automatic checkpoint.
             for (int i = 0; i < 400; i++) {
-                LogEntry sample = LogEntries.sample(i);
                 LogEntry.Builder b = LogEntry.builder()
                         .addEvidence(new EvidenceItem("cpu", "tdx", "quote", new byte[20_000 + i]))
-                        .policy(sample.policy()).verifierVersion(sample.verifierVersion())
-                        .instant(sample.instant()).outcome(sample.outcome()).jti("jti-" + i).nonce(new byte[65]);
+                        .policy(new PolicyReference("default", 1, Sha256Digest.digest(new byte[] {1})))
+                        .verifierVersion("0.1.0").instant(Instant.parse("2026-01-01T00:00:00Z"))
+                        .outcome(new AppraisalOutcome(EarStatus.AFFIRMING, null, Map.of()))
+                        .jti("jti-" + i).nonce(new byte[65]);
                 appended.add(store.append(b.build(), Map.of()));
             }
             for (int i = 0; i < appended.size(); i++) {
