@@ -111,4 +111,70 @@ public final class LoadGenerator {
             f.toCompletionStage().toCompletableFuture().join();
         }
     }
+
+    /**
+     * The load generator as a process of its own (so that its Vert.x client does not share the
+     * service's JIT profiles and CPU accounting). Reads commands on stdin, one per line:
+     * {@code run <bodies file> <host> <port> <connections> <rate>} answers one line
+     * {@code result <sent> <ok> <failed> <seconds> <p50 ms> <p99 ms> <max ms> <cpu seconds>}, where
+     * the CPU is this process's during the run; {@code quit} ends. A bodies file is a sequence of
+     * (4-byte big-endian length, body) records; files are read once and kept.
+     */
+    public static void main(String[] args) throws Exception {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Map<String, List<Buffer>> files = new java.util.HashMap<>();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] c = line.trim().split(" ");
+            if (c[0].equals("quit")) {
+                return;
+            }
+            if (!c[0].equals("run") || c.length != 6) {
+                System.out.println("error unknown command: " + line);
+                System.out.flush();
+                continue;
+            }
+            List<Buffer> bodies = files.computeIfAbsent(c[1], LoadGenerator::readBodies);
+            long cpu0 = os.getProcessCpuTime();
+            Result r = run(c[2], Integer.parseInt(c[3]), bodies, Integer.parseInt(c[4]), Double.parseDouble(c[5]));
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "result %d %d %d %.6f %.6f %.6f %.6f %.6f%n", r.sent(), r.ok(),
+                    r.failed(), r.seconds(), r.p50Millis(), r.p99Millis(), r.maxMillis(), cpu);
+            System.out.flush();
+        }
+    }
+
+    /** Writes {@code bodies} in the format {@link #main} reads. */
+    static void writeBodies(java.nio.file.Path file, List<Buffer> bodies) throws java.io.IOException {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(file), 1 << 16))) {
+            for (Buffer b : bodies) {
+                byte[] bytes = b.getBytes();
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static List<Buffer> readBodies(String file) {
+        List<Buffer> out = new java.util.ArrayList<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(java.nio.file.Path.of(file)), 1 << 16))) {
+            while (true) {
+                int n;
+                try {
+                    n = in.readInt();
+                } catch (java.io.EOFException end) {
+                    return out;
+                }
+                byte[] b = new byte[n];
+                in.readFully(b);
+                out.add(Buffer.buffer(b));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

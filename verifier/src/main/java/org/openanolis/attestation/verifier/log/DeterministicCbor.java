@@ -35,8 +35,25 @@ import java.util.Map;
 public final class DeterministicCbor {
     private DeterministicCbor() {}
 
-    /** The deterministic encoding of {@code value}. */
+    /**
+     * The deterministic encoding of {@code value}, written directly into one array (no item tree,
+     * no path strings): the log encodes every appraisal with it, on the request path. The output
+     * is byte for byte that of {@link #encodeWithCborJava} (tested on random values).
+     */
     public static byte[] encode(Object value) {
+        Writer w = new Writer(sizeHint(value, 0) + 64);
+        try {
+            w.write(value);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            // Outside the value model: let the reference encoder name the offending path.
+            encodeWithCborJava(value);
+            throw e;
+        }
+        return w.toByteArray();
+    }
+
+    /** The reference encoding through cbor-java's item model (slower; names the path of a bad value). */
+    static byte[] encodeWithCborJava(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
             new CborEncoder(out).nonCanonical().encode(toItem(value, "$"));
@@ -44,6 +61,172 @@ public final class DeterministicCbor {
             throw new IllegalStateException("cbor-java failed to encode a validated value", e);
         }
         return out.toByteArray();
+    }
+
+    /** An upper-bound guess of the encoded size, dominated by byte and text strings, so the buffer rarely grows. */
+    private static int sizeHint(Object value, int depth) {
+        if (value instanceof byte[] b) {
+            return b.length + 9;
+        }
+        if (value instanceof String s) {
+            return s.length() * 3 + 9;
+        }
+        if (depth > 64) {
+            return 16;
+        }
+        if (value instanceof List<?> list) {
+            int n = 9;
+            for (Object o : list) {
+                n += sizeHint(o, depth + 1);
+            }
+            return n;
+        }
+        if (value instanceof Map<?, ?> map) {
+            int n = 9;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                n += sizeHint(e.getKey(), depth + 1) + sizeHint(e.getValue(), depth + 1);
+            }
+            return n;
+        }
+        return 9;
+    }
+
+    /** RFC 8949 major types, shifted into the initial byte. */
+    private static final int UNSIGNED = 0;
+    private static final int NEGATIVE = 1 << 5;
+    private static final int BYTES = 2 << 5;
+    private static final int TEXT = 3 << 5;
+    private static final int ARRAY = 4 << 5;
+    private static final int MAP = 5 << 5;
+
+    /** A growable byte array with the CBOR heads in shortest form. */
+    private static final class Writer {
+        private byte[] buf;
+        private int len;
+
+        Writer(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        byte[] toByteArray() {
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        }
+
+        private void ensure(int extra) {
+            if (len + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+            }
+        }
+
+        /** The head of major type {@code major} with argument {@code v}, read as unsigned 64 bits. */
+        private void head(int major, long v) {
+            ensure(9);
+            if (Long.compareUnsigned(v, 24) < 0) {
+                buf[len++] = (byte) (major | (int) v);
+            } else if (Long.compareUnsigned(v, 0xFFL) <= 0) {
+                buf[len++] = (byte) (major | 24);
+                buf[len++] = (byte) v;
+            } else if (Long.compareUnsigned(v, 0xFFFFL) <= 0) {
+                buf[len++] = (byte) (major | 25);
+                buf[len++] = (byte) (v >>> 8);
+                buf[len++] = (byte) v;
+            } else if (Long.compareUnsigned(v, 0xFFFFFFFFL) <= 0) {
+                buf[len++] = (byte) (major | 26);
+                for (int shift = 24; shift >= 0; shift -= 8) {
+                    buf[len++] = (byte) (v >>> shift);
+                }
+            } else {
+                buf[len++] = (byte) (major | 27);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    buf[len++] = (byte) (v >>> shift);
+                }
+            }
+        }
+
+        private void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        void write(Object value) {
+            if (value == null) {
+                ensure(1);
+                buf[len++] = (byte) 0xf6;
+            } else if (value instanceof String s) {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                head(TEXT, utf8.length);
+                raw(utf8);
+            } else if (value instanceof Long || value instanceof Integer) {
+                long v = ((Number) value).longValue();
+                if (v >= 0) {
+                    head(UNSIGNED, v);
+                } else {
+                    head(NEGATIVE, -1 - v);
+                }
+            } else if (value instanceof Boolean b) {
+                ensure(1);
+                buf[len++] = (byte) (b ? 0xf5 : 0xf4);
+            } else if (value instanceof byte[] b) {
+                head(BYTES, b.length);
+                raw(b);
+            } else if (value instanceof List<?> list) {
+                head(ARRAY, list.size());
+                for (Object o : list) {
+                    write(o);
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                writeMap(map);
+            } else {
+                throw new IllegalArgumentException(value.getClass().getSimpleName()
+                        + " is outside the log's CBOR value model (no floating point)");
+            }
+        }
+
+        private void writeMap(Map<?, ?> map) {
+            int n = map.size();
+            byte[][] keys = new byte[n][];
+            Object[] values = new Object[n];
+            int i = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (i == n) {
+                    throw new IllegalArgumentException("map changed while encoding");
+                }
+                keys[i] = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
+                values[i] = e.getValue();
+                i++;
+            }
+            if (i != n) {
+                throw new IllegalArgumentException("map changed while encoding");
+            }
+            // Insertion sort of the (few) keys, shorter UTF-8 first, then bytewise: the order of
+            // their deterministic encodings (see compareEncodedTextKeys).
+            for (int a = 1; a < n; a++) {
+                byte[] k = keys[a];
+                Object v = values[a];
+                int b = a - 1;
+                while (b >= 0 && compareKeyBytes(keys[b], k) > 0) {
+                    keys[b + 1] = keys[b];
+                    values[b + 1] = values[b];
+                    b--;
+                }
+                keys[b + 1] = k;
+                values[b + 1] = v;
+            }
+            head(MAP, n);
+            for (int k = 0; k < n; k++) {
+                head(TEXT, keys[k].length);
+                raw(keys[k]);
+                write(values[k]);
+            }
+        }
+    }
+
+    private static int compareKeyBytes(byte[] x, byte[] y) {
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        return Arrays.compareUnsigned(x, y);
     }
 
     /**

@@ -37,13 +37,18 @@ final class Es256Signer implements JWSSigner {
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
             throw new JOSEException("only ES256");
         }
+        return Base64URL.encode(signRaw(signingInput));
+    }
+
+    /** The JWS ES256 signature of {@code signingInput}: {@code R || S}, 32 bytes each. */
+    byte[] signRaw(byte[] signingInput) {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, key);
         BigInteger[] rs = signer.generateSignature(Digests.sha256(signingInput));
         byte[] out = new byte[64];
-        System.arraycopy(BigIntegers.asUnsignedByteArray(32, rs[0]), 0, out, 0, 32);
-        System.arraycopy(BigIntegers.asUnsignedByteArray(32, rs[1]), 0, out, 32, 32);
-        return Base64URL.encode(out);
+        BigIntegers.asUnsignedByteArray(rs[0], out, 0, 32);
+        BigIntegers.asUnsignedByteArray(rs[1], out, 32, 32);
+        return out;
     }
 
     @Override

@@ -38,6 +38,47 @@ class EarTokenIssuerTest {
     }
 
     @Test
+    void directlyAssembledTokenHasNimbusHeaderAndClaims(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        SigningKeys keys = SigningKeys.openOrCreate(dir.resolve("keys.p12"), PW, clock, Duration.ofMinutes(5));
+        EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofMinutes(5), "https://verifier.test", "test");
+        Map<String, Object> cpuClaims = new java.util.LinkedHashMap<>();
+        cpuClaims.put("mr_td", "00ff");
+        cpuClaims.put("advisory_ids", java.util.List.of("INTEL-SA-00001", "a \"quoted\" <b>&</b> \u00e9\u2028"));
+        cpuClaims.put("debug", false);
+        cpuClaims.put("quote_version", 4);
+        cpuClaims.put("big", Long.MAX_VALUE);
+        cpuClaims.put("nothing", null);
+        cpuClaims.put("nested", Map.of("k", java.util.List.of(1, 2, Map.of())));
+        EarTokenIssuer.Result result = new EarTokenIssuer.Result("n0nce", "gateway",
+                Map.of("kty", "EC", "crv", "P-256", "x", "abc", "y", "def"),
+                Map.of("cpu", new EarTokenIssuer.Submod("affirming", Map.of("hardware", 2, "executables", 3),
+                        "default-tdx", cpuClaims)), null);
+        EarTokenIssuer.Issued direct = issuer.issue(result);
+        EarTokenIssuer.Issued viaNimbus = issuer.issueWithNimbus(result);
+        SignedJWT a = SignedJWT.parse(direct.token());
+        SignedJWT b = SignedJWT.parse(viaNimbus.token());
+        ECKey pub = (ECKey) keys.jwks().getKeyByKeyId(a.getHeader().getKeyID());
+        assertTrue(a.verify(new ECDSAVerifier(pub)));
+        assertEquals(b.getHeader().toBase64URL(), a.getHeader().toBase64URL());
+        Map<String, Object> ca = new java.util.LinkedHashMap<>(a.getJWTClaimsSet().toJSONObject());
+        Map<String, Object> cb = new java.util.LinkedHashMap<>(b.getJWTClaimsSet().toJSONObject());
+        assertEquals(direct.jti(), ca.remove("jti"));
+        assertEquals(viaNimbus.jti(), cb.remove("jti"));
+        assertEquals(cb, ca);
+        assertEquals(new java.util.ArrayList<>(cb.keySet()), new java.util.ArrayList<>(ca.keySet()));
+        assertEquals(java.util.List.of("gateway"), a.getJWTClaimsSet().getAudience());
+        assertEquals(direct.expiresAt(), a.getJWTClaimsSet().getExpirationTime().toInstant());
+        // A claim value outside plain JSON still gives a valid token (through nimbus).
+        EarTokenIssuer.Issued odd = issuer.issue(new EarTokenIssuer.Result("n", null, null,
+                Map.of("cpu", new EarTokenIssuer.Submod("affirming", Map.of(), "p", Map.of("ratio", 0.5))), null));
+        SignedJWT o = SignedJWT.parse(odd.token());
+        assertTrue(o.verify(new ECDSAVerifier(pub)));
+        assertEquals(0.5, ((Map<?, ?>) ((Map<?, ?>) o.getJWTClaimsSet().getJSONObjectClaim("submods").get("cpu")))
+                .get("ratio"));
+    }
+
+    @Test
     void rotatedKeyStaysPublishedUntilItsLastTokenExpires(@TempDir Path dir) throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Path file = dir.resolve("keys.p12");
