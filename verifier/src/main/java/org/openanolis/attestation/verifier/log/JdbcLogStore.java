@@ -211,14 +211,7 @@ public final class JdbcLogStore implements LogSource, AutoCloseable {
     public CompletableFuture<Long> appendReceipt(ReleaseReceiptRecord receipt) {
         PendingAppend p = new PendingAppend(receipt.encode(), receiptJtiKey(receipt.tokenJti()), Map.of(),
                 new CompletableFuture<>());
-        synchronized (lifecycle) {
-            if (closed) {
-                p.future.completeExceptionally(new LogStorageException("the log store is closed"));
-                return p.future;
-            }
-            queue.add(p);
-        }
-        return p.future;
+        return enqueue(p);
     }
 
     private record PendingAppend(byte[] bytes, String jti, Map<Sha256Digest, byte[]> blobs,
