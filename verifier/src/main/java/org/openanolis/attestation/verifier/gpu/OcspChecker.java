@@ -361,6 +361,20 @@ final class OcspChecker {
         for (int k = 0; k < candidates.size(); k++) {
             X509Certificate c = candidates.get(k);
             try {
+                // The path's CAs: the cached key object (CertificateSignatures); a delegated
+                // responder certificate, or a non-ECDSA signature: the JCA as before.
+                Boolean fast = k < direct ? CertificateSignatures.verifyEcdsa(c, basic.getSignatureAlgOID().getId(),
+                        basic.getTBSResponseData(), basic.getSignature()) : null;
+                if (fast != null) {
+                    if (fast) {
+                        if (directlySigned.size() >= MAX_MEMO) {
+                            directlySigned.clear();
+                        }
+                        directlySigned.put(memo, Boolean.TRUE);
+                        return true;
+                    }
+                    continue;
+                }
                 if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                         .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
                     if (k < direct) {
@@ -371,7 +385,8 @@ final class OcspChecker {
                     }
                     return k < direct;
                 }
-            } catch (OCSPException | OperatorCreationException | RuntimeException e) {
+            } catch (OCSPException | OperatorCreationException | java.security.GeneralSecurityException
+                     | RuntimeException e) {
                 // try the next candidate
             }
         }

@@ -111,6 +111,27 @@ class GpuOcspTest {
     }
 
     @Test
+    void revokedDeviceFailsAfterASiblingWarmedTheSharedCaCaches() {
+        // One verifier, as in the service: a good device first (its CA signatures, CA OCSP answers
+        // and CA key objects are now cached), then a sibling device of the same model whose
+        // per-device certificate is revoked, then the revoked device again.
+        GpuEvidenceVerifier v = GpuEvidenceVerifier.builder().build();
+        assertTrue(run(v, OcspMode.REQUIRED).passed());
+        SimulatedNvidiaDevice sibling = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(PKI);
+        responder.addIssuers(PKI, sibling.credentials().chain());
+        X509Certificate brom = sibling.credentials().chain().get(1);
+        responder.setStatus(brom.getSerialNumber(), new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)),
+                OcspResponseFactory.KEY_COMPROMISE));
+        for (int i = 0; i < 2; i++) {
+            byte[] n = nonce();
+            GpuDeviceResult r = v.verify(evidence(sibling, sibling.report(n)), n, new StaticRimSource(rims(sibling)),
+                    source, OcspMode.BEST_EFFORT, CTX);
+            assertFails(r, ReasonCode.CERT_REVOKED, "ocsp.device_chain[1]");
+        }
+        assertTrue(run(v, OcspMode.REQUIRED).passed());
+    }
+
+    @Test
     void revokedRimSignerIsCertRevoked() {
         responder.setStatus(RIM_SIGNER.chain().get(0).getSerialNumber(),
                 new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)), OcspResponseFactory.KEY_COMPROMISE));
