@@ -59,10 +59,20 @@ public final class LoadGenerator {
      */
     public static Result run(String host, int port, List<Buffer> bodies, int connections, double rate)
             throws InterruptedException {
+        return run(host, new int[] {port}, bodies, connections, rate);
+    }
+
+    /**
+     * Sends every body once, body {@code i} to {@code ports[i % ports.length]} (several replicas);
+     * {@code connections} is the total over all ports.
+     */
+    public static Result run(String host, int[] ports, List<Buffer> bodies, int connections, double rate)
+            throws InterruptedException {
         Vertx vertx = Vertx.vertx();
         try {
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
-                    .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host)
+                    .setDefaultPort(ports[0]).setKeepAlive(true),
+                    new PoolOptions().setHttp1MaxSize(Math.max(1, (connections + ports.length - 1) / ports.length)));
             int n = bodies.size();
             long[] latencies = new long[n];
             AtomicInteger ok = new AtomicInteger();
@@ -76,6 +86,7 @@ public final class LoadGenerator {
             java.util.function.IntConsumer send = i -> {
                 long scheduled = rate > 0 ? t0 + (long) (i * 1e9 / rate) : System.nanoTime();
                 client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/attest")
+                                .setHost(host).setPort(ports[i % ports.length])
                                 .putHeader("Content-Type", "application/json"))
                         .compose(req -> req.send(bodies.get(i)))
                         .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b)))
