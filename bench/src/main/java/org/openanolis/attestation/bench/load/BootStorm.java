@@ -94,6 +94,8 @@ public final class BootStorm {
                 Map<String, Integer> failures = new java.util.TreeMap<>();
                 Map<String, Double> attestCpuByGroup = new java.util.TreeMap<>();
                 double attestCpuTotal = 0;
+                double attestJit = 0;
+                double attestGc = 0;
                 for (int from = 0; from < hostCount; from += wave) {
                     List<SimulatedHost> waveHosts = hosts.subList(from, Math.min(hostCount, from + wave));
                     double c0 = cpuSeconds();
@@ -106,12 +108,16 @@ public final class BootStorm {
                     evidenceSeconds += (System.nanoTime() - e0) / 1e9;
                     double c1 = cpuSeconds();
                     Map<String, Double> t1 = threadCpuByGroup();
+                    double jit1 = jitSeconds();
+                    double gc1 = gcSeconds();
                     LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
                     double attestCpu = cpuSeconds() - c1;
                     stormCpu += attestCpu;
                     attestCpuTotal += attestCpu;
                     threadCpuByGroup().forEach((k, v) -> attestCpuByGroup.merge(k, v - t1.getOrDefault(k, 0.0),
                             Double::sum));
+                    attestJit += jitSeconds() - jit1;
+                    attestGc += gcSeconds() - gc1;
                     attestSeconds += r.seconds();
                     ok += r.ok();
                     r.failures().forEach((k, v) -> failures.merge(k, v, Integer::sum));
@@ -133,6 +139,8 @@ public final class BootStorm {
                 double grouped = attestCpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
                 System.out.printf("attest phase CPU-s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
                         attestCpuTotal, groups, attestCpuTotal - grouped);
+                System.out.printf("  of which JVM-internal threads: JIT compilers %.2f CPU-s, garbage collector %.2f CPU-s%n",
+                        attestJit, attestGc);
                 System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce %.2f s + attest %.2f s)%n",
                         ok, hostCount, ok * gpus, nonceSeconds + attestSeconds, nonceSeconds, attestSeconds);
             } finally {
@@ -204,6 +212,42 @@ public final class BootStorm {
             out.merge(g, ns / 1e9, Double::sum);
         }
         return out;
+    }
+
+    /** CPU seconds of this JVM's own threads whose name starts with one of {@code prefixes} (/proc). */
+    private static double jvmThreadCpu(String... prefixes) {
+        double ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(
+                java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : tasks.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    for (String p : prefixes) {
+                        if (comm.startsWith(p)) {
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // the thread ended
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    /** CPU seconds of the JIT compiler threads so far. */
+    private static double jitSeconds() {
+        return jvmThreadCpu("C2 CompilerThre", "C1 CompilerThre");
+    }
+
+    /** CPU seconds of the garbage collector threads so far. */
+    private static double gcSeconds() {
+        return jvmThreadCpu("GC Thread", "G1 ");
     }
 
     /** CPU time of this whole process (all threads: service, client, simulated vendor services). */
