@@ -152,15 +152,7 @@ final class OcspChecker {
         }
         if (held.isPresent()) {
             OcspSource.Answer preRecorded = new OcspSource.Answer(held.get().responseDer(), false);
-            try {
-                return judge(preRecorded, certs, i, null, null, field, clock, out);
-            } catch (VerificationException e) {
-                if (mode == OcspMode.BEST_EFFORT && e.code() != ReasonCode.CERT_REVOKED
-                        && e.code() != ReasonCode.CERT_CHAIN_INVALID) {
-                    return unavailable(out, mode, field, e.getMessage(), e.code());
-                }
-                throw e;
-            }
+            return judgeInMode(preRecorded, certs, i, null, field, mode, clock, out);
         }
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
@@ -194,8 +186,15 @@ final class OcspChecker {
         if (answer.isEmpty()) {
             return unavailable(out, mode, field, "no OCSP response", ReasonCode.COLLATERAL_MISSING);
         }
+        return judgeInMode(answer.get(), certs, i, nonceExt, field, mode, clock, out);
+    }
+
+    /** Judges an answer; in best-effort mode a bad (not revoked, not unknown) answer counts as unavailable. */
+    private Map<String, Object> judgeInMode(OcspSource.Answer answer, List<X509Certificate> certs, int i,
+                                            Extension nonceExt, String field, OcspMode mode, Clock clock,
+                                            Map<String, Object> out) throws VerificationException {
         try {
-            return judge(answer.get(), certs, i, id, nonceExt, field, clock, out);
+            return judge(answer, certs, i, nonceExt, field, clock, out);
         } catch (VerificationException e) {
             if (mode == OcspMode.BEST_EFFORT && e.code() != ReasonCode.CERT_REVOKED
                     && e.code() != ReasonCode.CERT_CHAIN_INVALID) {
@@ -215,7 +214,7 @@ final class OcspChecker {
         return out;
     }
 
-    private Map<String, Object> judge(OcspSource.Answer answer, List<X509Certificate> certs, int i, CertificateID id,
+    private Map<String, Object> judge(OcspSource.Answer answer, List<X509Certificate> certs, int i,
                                       Extension nonceExt, String field, Clock clock, Map<String, Object> out)
             throws VerificationException {
         X509Certificate subject = certs.get(i);
