@@ -22,14 +22,19 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
 /**
  * Boot storm (issue #9): {@code --hosts} simulated TDX hosts with {@code --gpus} Hopper GPUs each
  * (1,250 × 8 = a 10,000-GPU cluster) attest at once against one in-process service on the real
- * engines ({@link SimulatedDeployment}). Measured: the wall time of every host's
- * {@code GET /v1/nonce} (concurrently) plus the wall time of every {@code POST /v1/attest}
- * (closed loop over {@code --connections}); the hosts' own evidence generation in between runs on
- * 1,250 machines in reality and is reported separately, not counted. A warm-up round on a few
- * other hosts first (JIT, collateral caches), as a service that has been up.
+ * engines ({@link SimulatedDeployment}). The hosts boot in waves of {@code --wave} (default 250;
+ * a nonce lives 300 s, so nonces are fetched per wave, not all before the storm): per wave, every
+ * host's {@code GET /v1/nonce} (16 concurrent clients), then the hosts' own evidence generation
+ * (on 1,250 machines in reality: reported, not counted), then every {@code POST /v1/attest}
+ * (closed loop over {@code --connections}). Reported: the nonce phase and the attest phase
+ * (summed over the waves) separately and together, the process CPU time of those phases,
+ * failures by HTTP status and reason code. A warm-up round first ({@code --warmup} requests over
+ * {@code --warmup-hosts} other distinct hosts: JIT of the per-device path, collateral caches, the
+ * CA certificates every device shares), as a service that has been up.
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar org.openanolis.attestation.bench.load.BootStorm
- * [--hosts 1250] [--gpus 8] [--connections 64] [--warmup 200]}</pre>
+ * [--hosts 1250] [--gpus 8] [--connections 64] [--warmup 200] [--wave 250] [--workers 0]
+ * [--warmup-hosts 64]}</pre>
  */
 public final class BootStorm {
     private static final Pattern NONCE = Pattern.compile("\"nonce\"\\s*:\\s*\"([^\"]+)\"");
@@ -38,7 +43,8 @@ public final class BootStorm {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--hosts", "1250", "--gpus", "8", "--connections", "64",
-                "--warmup", "200", "--workers", "0"));
+                "--warmup", "200", "--workers", "0", "--wave", "250",
+                "--warmup-hosts", "64"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -56,8 +62,10 @@ public final class BootStorm {
         for (int i = 0; i < hostCount; i++) {
             hosts.add(SimulatedHost.tdx(env).gpus(gpus).build());
         }
+        // Distinct warm-up hosts: the cold per-device path (chain, OCSP) gets compiled before the
+        // storm, as in a service that has seen devices before; none of them is in the storm.
         List<SimulatedHost> warm = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < Integer.parseInt(a.get("--warmup-hosts")); i++) {
             warm.add(SimulatedHost.tdx(env).gpus(gpus).build());
         }
         System.out.printf("%d distinct TDX hosts with %d GPUs each built in %.1f s%n", hostCount, gpus,
@@ -77,18 +85,64 @@ public final class BootStorm {
                 System.out.println("warm-up: " + LoadGenerator.run("127.0.0.1", service.port(), warmBodies,
                         connections, 0));
 
-                long n0 = System.nanoTime();
-                List<String> nonces = nonces(service, hostCount, pool);
-                double nonceSeconds = (System.nanoTime() - n0) / 1e9;
-                long e0 = System.nanoTime();
-                List<Buffer> bodies = bodies(hosts, nonces, pool);
-                double evidenceSeconds = (System.nanoTime() - e0) / 1e9;
-                LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
-                System.out.printf("nonces: %d in %.2f s; (hosts' evidence generation, not counted: %.2f s)%n",
-                        hostCount, nonceSeconds, evidenceSeconds);
-                System.out.println("attest: " + r);
-                System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce + attest wall time)%n",
-                        r.ok(), hostCount, hostCount * gpus, nonceSeconds + r.seconds());
+                int wave = Math.max(1, Integer.parseInt(a.get("--wave")));
+                double nonceSeconds = 0;
+                double attestSeconds = 0;
+                double evidenceSeconds = 0;
+                double stormCpu = 0;
+                int ok = 0;
+                Map<String, Integer> failures = new java.util.TreeMap<>();
+                Map<String, Double> attestCpuByGroup = new java.util.TreeMap<>();
+                double attestCpuTotal = 0;
+                double attestJit = 0;
+                double attestGc = 0;
+                for (int from = 0; from < hostCount; from += wave) {
+                    List<SimulatedHost> waveHosts = hosts.subList(from, Math.min(hostCount, from + wave));
+                    double c0 = cpuSeconds();
+                    long n0 = System.nanoTime();
+                    List<String> nonces = nonces(service, waveHosts.size(), pool);
+                    nonceSeconds += (System.nanoTime() - n0) / 1e9;
+                    stormCpu += cpuSeconds() - c0;
+                    long e0 = System.nanoTime();
+                    List<Buffer> bodies = bodies(waveHosts, nonces, pool);
+                    evidenceSeconds += (System.nanoTime() - e0) / 1e9;
+                    double c1 = cpuSeconds();
+                    Map<String, Double> t1 = threadCpuByGroup();
+                    double jit1 = jitSeconds();
+                    double gc1 = gcSeconds();
+                    LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
+                    double attestCpu = cpuSeconds() - c1;
+                    stormCpu += attestCpu;
+                    attestCpuTotal += attestCpu;
+                    threadCpuByGroup().forEach((k, v) -> attestCpuByGroup.merge(k, v - t1.getOrDefault(k, 0.0),
+                            Double::sum));
+                    attestJit += jitSeconds() - jit1;
+                    attestGc += gcSeconds() - gc1;
+                    attestSeconds += r.seconds();
+                    ok += r.ok();
+                    r.failures().forEach((k, v) -> failures.merge(k, v, Integer::sum));
+                    System.out.printf("  wave of %d hosts from %d: %s%n", waveHosts.size(), from, r);
+                }
+                System.out.printf("nonce phase: %d nonces in %.2f s (waves of %d)%n", hostCount, nonceSeconds, wave);
+                System.out.printf("attest phase: %d of %d OK in %.2f s (%.0f hosts/s, %.0f GPUs/s)%n", ok, hostCount,
+                        attestSeconds, ok / attestSeconds, ok * (double) gpus / attestSeconds);
+                System.out.println("failures by reason: " + (failures.isEmpty() ? "none" : failures));
+                System.out.printf("(hosts' evidence generation between the phases, not counted: %.2f s)%n",
+                        evidenceSeconds);
+                System.out.printf("process CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
+                                + "service, client and simulated vendor services together; %d cores x %.2f s = %.2f available)%n",
+                        stormCpu, stormCpu * 1000 / hostCount, Runtime.getRuntime().availableProcessors(),
+                        nonceSeconds + attestSeconds,
+                        Runtime.getRuntime().availableProcessors() * (nonceSeconds + attestSeconds));
+                StringBuilder groups = new StringBuilder();
+                attestCpuByGroup.forEach((k, v) -> groups.append(String.format(" %s=%.2f", k, v)));
+                double grouped = attestCpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
+                System.out.printf("attest phase CPU-s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
+                        attestCpuTotal, groups, attestCpuTotal - grouped);
+                System.out.printf("  of which JVM-internal threads: JIT compilers %.2f CPU-s, garbage collector %.2f CPU-s%n",
+                        attestJit, attestGc);
+                System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce %.2f s + attest %.2f s)%n",
+                        ok, hostCount, ok * gpus, nonceSeconds + attestSeconds, nonceSeconds, attestSeconds);
             } finally {
                 pool.shutdownNow();
             }
@@ -131,6 +185,75 @@ public final class BootStorm {
             out.add(f.get());
         }
         return out;
+    }
+
+    /**
+     * CPU seconds of the live threads by group: the service's workers and event loops, the
+     * simulated OCSP responder and other vendor services, the load generator, the rest.
+     */
+    private static Map<String, Double> threadCpuByGroup() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns < 0) {
+                continue;
+            }
+            String n = t.getThreadName();
+            String g = n.startsWith("loopback-ocsp") ? "vendor-ocsp"
+                    : n.startsWith("attestation-workers") ? "service-workers"
+                    : n.startsWith("vert.x-eventloop") ? "vertx-eventloops"
+                    : n.startsWith("HttpClient") ? "jdk-httpclient"
+                    : n.startsWith("pool-") ? "bench-pool"
+                    : "other";
+            out.merge(g, ns / 1e9, Double::sum);
+        }
+        return out;
+    }
+
+    /** CPU seconds of this JVM's own threads whose name starts with one of {@code prefixes} (/proc). */
+    private static double jvmThreadCpu(String... prefixes) {
+        double ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(
+                java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : tasks.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    for (String p : prefixes) {
+                        if (comm.startsWith(p)) {
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // the thread ended
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    /** CPU seconds of the JIT compiler threads so far. */
+    private static double jitSeconds() {
+        return jvmThreadCpu("C2 CompilerThre", "C1 CompilerThre");
+    }
+
+    /** CPU seconds of the garbage collector threads so far. */
+    private static double gcSeconds() {
+        return jvmThreadCpu("GC Thread", "G1 ");
+    }
+
+    /** CPU time of this whole process (all threads: service, client, simulated vendor services). */
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static String loadAverage() {

@@ -10,6 +10,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +30,24 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadGenerator {
     /** What one run measured. */
     public record Result(int sent, int ok, int failed, double seconds, double throughput,
-                         double p50Millis, double p99Millis, double maxMillis) {
+                         double p50Millis, double p99Millis, double maxMillis, Map<String, Integer> failures) {
         @Override
         public String toString() {
             return String.format("sent=%d ok=%d failed=%d time=%.2fs throughput=%.0f/s p50=%.1fms p99=%.1fms max=%.1fms",
-                    sent, ok, failed, seconds, throughput, p50Millis, p99Millis, maxMillis);
+                    sent, ok, failed, seconds, throughput, p50Millis, p99Millis, maxMillis)
+                    + (failures.isEmpty() ? "" : " failures=" + failures);
         }
+    }
+
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
+
+    /** "HTTP 503 COLLATERAL_MISSING", "HTTP 403 CERT_REVOKED", or the transport error's class. */
+    private static String failureKey(io.vertx.core.AsyncResult<Map.Entry<Integer, Buffer>> ar) {
+        if (ar.failed()) {
+            return "transport " + ar.cause().getClass().getSimpleName();
+        }
+        java.util.regex.Matcher m = CODE.matcher(ar.result().getValue().toString());
+        return "HTTP " + ar.result().getKey() + (m.find() ? " " + m.group(1) : "");
     }
 
     private LoadGenerator() {}
@@ -46,14 +59,25 @@ public final class LoadGenerator {
      */
     public static Result run(String host, int port, List<Buffer> bodies, int connections, double rate)
             throws InterruptedException {
+        return run(host, new int[] {port}, bodies, connections, rate);
+    }
+
+    /**
+     * Sends every body once, body {@code i} to {@code ports[i % ports.length]} (several replicas);
+     * {@code connections} is the total over all ports.
+     */
+    public static Result run(String host, int[] ports, List<Buffer> bodies, int connections, double rate)
+            throws InterruptedException {
         Vertx vertx = Vertx.vertx();
         try {
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
-                    .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host)
+                    .setDefaultPort(ports[0]).setKeepAlive(true),
+                    new PoolOptions().setHttp1MaxSize(Math.max(1, (connections + ports.length - 1) / ports.length)));
             int n = bodies.size();
             long[] latencies = new long[n];
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
+            Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
             AtomicInteger next = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(n);
             long t0 = System.nanoTime();
@@ -62,15 +86,17 @@ public final class LoadGenerator {
             java.util.function.IntConsumer send = i -> {
                 long scheduled = rate > 0 ? t0 + (long) (i * 1e9 / rate) : System.nanoTime();
                 client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/attest")
+                                .setHost(host).setPort(ports[i % ports.length])
                                 .putHeader("Content-Type", "application/json"))
                         .compose(req -> req.send(bodies.get(i)))
-                        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                        .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b)))
                         .onComplete(ar -> {
                             latencies[i] = System.nanoTime() - scheduled;
-                            if (ar.succeeded() && ar.result() == 200) {
+                            if (ar.succeeded() && ar.result().getKey() == 200) {
                                 ok.incrementAndGet();
                             } else {
                                 failed.incrementAndGet();
+                                failures.merge(failureKey(ar), 1, Integer::sum);
                             }
                             end.set(System.nanoTime());
                             done.countDown();
@@ -105,7 +131,7 @@ public final class LoadGenerator {
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
             return new Result(n, ok.get(), failed.get(), seconds, ok.get() / seconds,
-                    sorted[(int) (n * 0.50)] / 1e6, sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6, sorted[n - 1] / 1e6);
+                    sorted[(int) (n * 0.50)] / 1e6, sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6, sorted[n - 1] / 1e6, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failures)));
         } finally {
             Future<Void> f = vertx.close();
             f.toCompletionStage().toCompletableFuture().join();

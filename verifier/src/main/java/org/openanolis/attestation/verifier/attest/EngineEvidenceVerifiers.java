@@ -140,11 +140,21 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     }
 
     private static OcspSource recording(OcspSource s) {
-        return query -> {
-            Optional<OcspSource.Answer> a = s.fetch(query);
-            a.ifPresent(x -> CollateralUsage.note("ocsp/" + query.subject().getSerialNumber().toString(16),
-                    x.responseDer()));
-            return a;
+        return new OcspSource() {
+            @Override
+            public Optional<Answer> fetch(Query query) throws java.io.IOException {
+                return noted(query.subject(), s.fetch(query));
+            }
+
+            @Override
+            public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws java.io.IOException {
+                return noted(subject, s.held(subject, issuer));
+            }
+
+            private Optional<Answer> noted(X509Certificate subject, Optional<Answer> a) {
+                a.ifPresent(x -> CollateralUsage.note("ocsp/" + subject.getSerialNumber().toString(16), x.responseDer()));
+                return a;
+            }
         };
     }
 

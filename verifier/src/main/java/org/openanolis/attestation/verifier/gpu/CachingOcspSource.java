@@ -1,6 +1,7 @@
 package org.openanolis.attestation.verifier.gpu;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,9 +39,23 @@ public final class CachingOcspSource implements OcspSource {
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     }
 
+    /** The kept answer for {@code subject}, if one is still within its keep time (pre-recorded). */
+    @Override
+    public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) {
+        Cached c = cache.get(key(subject, issuer));
+        if (c != null && clock.instant().isBefore(c.keepUntil())) {
+            return Optional.of(new Answer(c.responseDer(), false));
+        }
+        return Optional.empty();
+    }
+
+    private static String key(X509Certificate subject, X509Certificate issuer) {
+        return Certificates.fingerprint(issuer) + "/" + subject.getSerialNumber().toString(16);
+    }
+
     @Override
     public Optional<Answer> fetch(Query query) throws IOException {
-        String key = Certificates.fingerprint(query.issuer()) + "/" + query.subject().getSerialNumber().toString(16);
+        String key = key(query.subject(), query.issuer());
         Instant now = clock.instant();
         Cached c = cache.get(key);
         if (c != null && now.isBefore(c.keepUntil())) {

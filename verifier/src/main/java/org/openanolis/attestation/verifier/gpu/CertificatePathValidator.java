@@ -7,14 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.openanolis.attestation.certs.Certificates;
-import org.openanolis.attestation.certs.CryptoProviders;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
 
 /**
  * Validates an ordered certificate path (leaf first) to one pinned root: name chaining, each
  * signature with the issuer's key (Bouncy Castle), issuers are CAs allowed to sign certificates
- * within their path length, the leaf may sign. Time is not looked at here (the result is cached);
+ * within their path length, the leaf may sign ({@link CertificateSignatures}: signatures between CA
+ * certificates are remembered by their exact bytes). Time is not looked at here (the result is cached);
  * {@link ValidatedPath#checkWindows} judges validity against the verification clock on every use.
  */
 final class CertificatePathValidator {
@@ -47,7 +47,7 @@ final class CertificatePathValidator {
                         issuer.getSubjectX500Principal().getName(), subject.getIssuerX500Principal().getName());
             }
             try {
-                subject.verify(issuer.getPublicKey(), CryptoProviders.bouncyCastle());
+                CertificateSignatures.verifyCertificate(subject, issuer);
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new VerificationException(ReasonCode.CERT_CHAIN_INVALID, f + ".signature",
                         f + ": signature does not verify with the issuer's key", e);
@@ -106,7 +106,7 @@ final class CertificatePathValidator {
             return false;
         }
         try {
-            c.verify(c.getPublicKey(), CryptoProviders.bouncyCastle());
+            CertificateSignatures.verifyCertificate(c, c);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

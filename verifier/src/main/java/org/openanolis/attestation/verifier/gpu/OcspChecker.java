@@ -142,6 +142,18 @@ final class OcspChecker {
         X509Certificate issuer = certs.get(i + 1);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("serial", subject.getSerialNumber().toString(16));
+        // An answer the source already holds (kept from an earlier live answer) is judged as
+        // pre-recorded, exactly as when the source returns it for a request: no request, no nonce.
+        Optional<OcspSource.Answer> held;
+        try {
+            held = source.held(subject, issuer);
+        } catch (IOException e) {
+            held = Optional.empty();
+        }
+        if (held.isPresent()) {
+            OcspSource.Answer preRecorded = new OcspSource.Answer(held.get().responseDer(), false);
+            return judgeInMode(preRecorded, certs, i, null, field, mode, clock, out);
+        }
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
         CertificateID id;
@@ -174,8 +186,15 @@ final class OcspChecker {
         if (answer.isEmpty()) {
             return unavailable(out, mode, field, "no OCSP response", ReasonCode.COLLATERAL_MISSING);
         }
+        return judgeInMode(answer.get(), certs, i, nonceExt, field, mode, clock, out);
+    }
+
+    /** Judges an answer; in best-effort mode a bad (not revoked, not unknown) answer counts as unavailable. */
+    private Map<String, Object> judgeInMode(OcspSource.Answer answer, List<X509Certificate> certs, int i,
+                                            Extension nonceExt, String field, OcspMode mode, Clock clock,
+                                            Map<String, Object> out) throws VerificationException {
         try {
-            return judge(answer.get(), certs, i, id, nonceExt, field, clock, out);
+            return judge(answer, certs, i, nonceExt, field, clock, out);
         } catch (VerificationException e) {
             if (mode == OcspMode.BEST_EFFORT && e.code() != ReasonCode.CERT_REVOKED
                     && e.code() != ReasonCode.CERT_CHAIN_INVALID) {
@@ -195,7 +214,7 @@ final class OcspChecker {
         return out;
     }
 
-    private Map<String, Object> judge(OcspSource.Answer answer, List<X509Certificate> certs, int i, CertificateID id,
+    private Map<String, Object> judge(OcspSource.Answer answer, List<X509Certificate> certs, int i,
                                       Extension nonceExt, String field, Clock clock, Map<String, Object> out)
             throws VerificationException {
         X509Certificate subject = certs.get(i);
@@ -361,6 +380,20 @@ final class OcspChecker {
         for (int k = 0; k < candidates.size(); k++) {
             X509Certificate c = candidates.get(k);
             try {
+                // The path's CAs: the cached key object (CertificateSignatures); a delegated
+                // responder certificate, or a non-ECDSA signature: the JCA as before.
+                Boolean fast = k < direct ? CertificateSignatures.verifyEcdsa(c, basic.getSignatureAlgOID().getId(),
+                        basic.getTBSResponseData(), basic.getSignature()) : null;
+                if (fast != null) {
+                    if (fast) {
+                        if (directlySigned.size() >= MAX_MEMO) {
+                            directlySigned.clear();
+                        }
+                        directlySigned.put(memo, Boolean.TRUE);
+                        return true;
+                    }
+                    continue;
+                }
                 if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                         .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
                     if (k < direct) {
@@ -371,7 +404,8 @@ final class OcspChecker {
                     }
                     return k < direct;
                 }
-            } catch (OCSPException | OperatorCreationException | RuntimeException e) {
+            } catch (OCSPException | OperatorCreationException | java.security.GeneralSecurityException
+                     | RuntimeException e) {
                 // try the next candidate
             }
         }

@@ -18,6 +18,16 @@ public interface OcspSource {
      */
     Optional<Answer> fetch(Query query) throws IOException;
 
+    /**
+     * An answer this source already holds for {@code subject} (issued by {@code issuer}) without
+     * asking anyone, or empty (the default). The verifier judges it as pre-recorded (by
+     * {@code thisUpdate}/{@code nextUpdate}, no nonce) and builds no request for it; when empty it
+     * calls {@link #fetch} with a fresh request.
+     */
+    default Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws IOException {
+        return Optional.empty();
+    }
+
     /** A source with no answers (used with {@link OcspMode#OFF}). */
     static OcspSource none() {
         return q -> Optional.empty();

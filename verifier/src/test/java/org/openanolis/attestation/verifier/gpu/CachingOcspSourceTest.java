@@ -52,7 +52,17 @@ class CachingOcspSourceTest {
         assertArrayEquals(der, second.responseDer());
         assertEquals(1, calls.get());
 
+        // held(): the same kept answer without a request (pre-recorded), nothing fetched.
+        OcspSource.Answer held = source.held(subject, issuer).orElseThrow();
+        assertFalse(held.answersThisRequest());
+        assertArrayEquals(der, held.responseDer());
+        assertEquals(1, calls.get());
+        assertTrue(source.held(chain.get(2), chain.get(3)).isEmpty(), "nothing kept for another certificate");
+        // The key is the issuer's exact certificate: the same serial under another issuer is not held.
+        assertTrue(source.held(subject, chain.get(3)).isEmpty());
+
         now.set(NOW.plus(Duration.ofMinutes(61))); // past maxAge (nextUpdate is 2 h away)
+        assertTrue(source.held(subject, issuer).isEmpty(), "expired: not held any more");
         assertTrue(source.fetch(q).orElseThrow().answersThisRequest());
         assertEquals(2, calls.get());
 

@@ -111,6 +111,60 @@ class GpuOcspTest {
     }
 
     @Test
+    void revokedDeviceFailsAfterASiblingWarmedTheSharedCaCaches() {
+        // One verifier, as in the service: a good device first (its CA signatures, CA OCSP answers
+        // and CA key objects are now cached), then a sibling device of the same model whose
+        // per-device certificate is revoked, then the revoked device again.
+        GpuEvidenceVerifier v = GpuEvidenceVerifier.builder().build();
+        assertTrue(run(v, OcspMode.REQUIRED).passed());
+        SimulatedNvidiaDevice sibling = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(PKI);
+        responder.addIssuers(PKI, sibling.credentials().chain());
+        X509Certificate brom = sibling.credentials().chain().get(1);
+        responder.setStatus(brom.getSerialNumber(), new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)),
+                OcspResponseFactory.KEY_COMPROMISE));
+        for (int i = 0; i < 2; i++) {
+            byte[] n = nonce();
+            GpuDeviceResult r = v.verify(evidence(sibling, sibling.report(n)), n, new StaticRimSource(rims(sibling)),
+                    source, OcspMode.BEST_EFFORT, CTX);
+            assertFails(r, ReasonCode.CERT_REVOKED, "ocsp.device_chain[1]");
+        }
+        assertTrue(run(v, OcspMode.REQUIRED).passed());
+    }
+
+    @Test
+    void heldAnswersAreJudgedLikeFetchedOnesWithoutAskingAgain() {
+        // The service's source: answers kept per certificate. A kept "revoked" still fails, and
+        // a kept "good" is judged as pre-recorded; neither asks the responder again.
+        OcspSource cache = new CachingOcspSource(source, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1));
+        GpuEvidenceVerifier v = GpuEvidenceVerifier.builder().build();
+        SimulatedNvidiaDevice revokedGpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(PKI);
+        responder.addIssuers(PKI, revokedGpu.credentials().chain());
+        responder.setStatus(revokedGpu.credentials().chain().get(1).getSerialNumber(),
+                new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)), OcspResponseFactory.KEY_COMPROMISE));
+        for (int i = 0; i < 2; i++) {
+            byte[] n = nonce();
+            assertFails(v.verify(evidence(revokedGpu, revokedGpu.report(n)), n, new StaticRimSource(rims(revokedGpu)),
+                    cache, OcspMode.BEST_EFFORT, CTX), ReasonCode.CERT_REVOKED, "ocsp.device_chain[1]");
+        }
+        byte[] n1 = nonce();
+        GpuDeviceResult first = v.verify(evidence(GPU, GPU.report(n1)), n1, new StaticRimSource(RIMS), cache,
+                OcspMode.REQUIRED, CTX);
+        assertTrue(first.passed(), () -> first.failure().get().getMessage());
+        int asked = responder.requestCount();
+        byte[] n2 = nonce();
+        GpuDeviceResult second = v.verify(evidence(GPU, GPU.report(n2)), n2, new StaticRimSource(RIMS), cache,
+                OcspMode.REQUIRED, CTX);
+        assertTrue(second.passed(), () -> second.failure().get().getMessage());
+        assertEquals(asked, responder.requestCount(), "every answer was held");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> certs = (List<Map<String, Object>>) chain(second, "device_chain").get("certificates");
+        for (Map<String, Object> c : certs) {
+            assertEquals("pre_recorded", c.get("nonce"), c.toString());
+            assertEquals("good", c.get("status"));
+        }
+    }
+
+    @Test
     void revokedRimSignerIsCertRevoked() {
         responder.setStatus(RIM_SIGNER.chain().get(0).getSerialNumber(),
                 new OcspResponseFactory.Status.Revoked(NOW.minus(Duration.ofDays(3)), OcspResponseFactory.KEY_COMPROMISE));
