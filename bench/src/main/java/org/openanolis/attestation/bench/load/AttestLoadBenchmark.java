@@ -205,8 +205,8 @@ public final class AttestLoadBenchmark {
                     int ok = Integer.parseInt(f[2]);
                     double seconds = Double.parseDouble(f[4]);
                     return new Run(new LoadGenerator.Result(Integer.parseInt(f[1]), ok, Integer.parseInt(f[3]), seconds,
-                            ok / seconds, Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])),
-                            Double.parseDouble(f[8]));
+                            ok / seconds, Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+                            java.util.Map.of()), Double.parseDouble(f[8]));
                 }
 
                 @Override
