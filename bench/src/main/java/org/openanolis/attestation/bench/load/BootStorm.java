@@ -34,7 +34,12 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar org.openanolis.attestation.bench.load.BootStorm
  * [--hosts 1250] [--gpus 8] [--connections 64] [--warmup 200] [--wave 250] [--workers 0]
- * [--warmup-hosts 64]}</pre>
+ * [--warmup-hosts 64] [--reboots 0]}</pre>
+ *
+ * <p>{@code --reboots N} boots the same hosts N more times after the cold storm (fresh nonces and
+ * evidence, the same devices): a fleet reboot, where the service has seen every device before and
+ * its per-device caches (verified chains by exact bytes, key objects, OCSP answers within their
+ * validity) apply. Revocation and every window are still judged per request.
  */
 public final class BootStorm {
     private static final Pattern NONCE = Pattern.compile("\"nonce\"\\s*:\\s*\"([^\"]+)\"");
@@ -44,7 +49,7 @@ public final class BootStorm {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--hosts", "1250", "--gpus", "8", "--connections", "64",
                 "--warmup", "200", "--workers", "0", "--wave", "250",
-                "--warmup-hosts", "64"));
+                "--warmup-hosts", "64", "--reboots", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -86,63 +91,73 @@ public final class BootStorm {
                         connections, 0));
 
                 int wave = Math.max(1, Integer.parseInt(a.get("--wave")));
-                double nonceSeconds = 0;
-                double attestSeconds = 0;
-                double evidenceSeconds = 0;
-                double stormCpu = 0;
-                int ok = 0;
-                Map<String, Integer> failures = new java.util.TreeMap<>();
-                Map<String, Double> attestCpuByGroup = new java.util.TreeMap<>();
-                double attestCpuTotal = 0;
-                double attestJit = 0;
-                double attestGc = 0;
-                for (int from = 0; from < hostCount; from += wave) {
-                    List<SimulatedHost> waveHosts = hosts.subList(from, Math.min(hostCount, from + wave));
-                    double c0 = cpuSeconds();
-                    long n0 = System.nanoTime();
-                    List<String> nonces = nonces(service, waveHosts.size(), pool);
-                    nonceSeconds += (System.nanoTime() - n0) / 1e9;
-                    stormCpu += cpuSeconds() - c0;
-                    long e0 = System.nanoTime();
-                    List<Buffer> bodies = bodies(waveHosts, nonces, pool);
-                    evidenceSeconds += (System.nanoTime() - e0) / 1e9;
-                    double c1 = cpuSeconds();
-                    Map<String, Double> t1 = threadCpuByGroup();
-                    double jit1 = jitSeconds();
-                    double gc1 = gcSeconds();
-                    LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
-                    double attestCpu = cpuSeconds() - c1;
-                    stormCpu += attestCpu;
-                    attestCpuTotal += attestCpu;
-                    threadCpuByGroup().forEach((k, v) -> attestCpuByGroup.merge(k, v - t1.getOrDefault(k, 0.0),
-                            Double::sum));
-                    attestJit += jitSeconds() - jit1;
-                    attestGc += gcSeconds() - gc1;
-                    attestSeconds += r.seconds();
-                    ok += r.ok();
-                    r.failures().forEach((k, v) -> failures.merge(k, v, Integer::sum));
-                    System.out.printf("  wave of %d hosts from %d: %s%n", waveHosts.size(), from, r);
+                int reboots = Integer.parseInt(a.get("--reboots"));
+                for (int round = 0; round <= reboots; round++) {
+                    System.out.println(round == 0
+                            ? "== storm 0: cold, every device is new to the service"
+                            : "== storm " + round + ": fleet reboot, the same hosts again (devices seen before; fresh nonces and evidence)");
+                    double nonceSeconds = 0;
+                    double attestSeconds = 0;
+                    double evidenceSeconds = 0;
+                    double stormCpu = 0;
+                    int ok = 0;
+                    Map<String, Integer> failures = new java.util.TreeMap<>();
+                    Map<String, Double> attestCpuByGroup = new java.util.TreeMap<>();
+                    double attestCpuTotal = 0;
+                    double attestJit = 0;
+                    double attestGc = 0;
+                    for (int from = 0; from < hostCount; from += wave) {
+                        List<SimulatedHost> waveHosts = hosts.subList(from, Math.min(hostCount, from + wave));
+                        double c0 = cpuSeconds();
+                        long n0 = System.nanoTime();
+                        List<String> nonces = nonces(service, waveHosts.size(), pool);
+                        nonceSeconds += (System.nanoTime() - n0) / 1e9;
+                        stormCpu += cpuSeconds() - c0;
+                        long e0 = System.nanoTime();
+                        List<Buffer> bodies = bodies(waveHosts, nonces, pool);
+                        evidenceSeconds += (System.nanoTime() - e0) / 1e9;
+                        double c1 = cpuSeconds();
+                        Map<String, Double> t1 = threadCpuByGroup();
+                        double jit1 = jitSeconds();
+                        double gc1 = gcSeconds();
+                        LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
+                        double attestCpu = cpuSeconds() - c1;
+                        stormCpu += attestCpu;
+                        attestCpuTotal += attestCpu;
+                        threadCpuByGroup().forEach((k, v) -> attestCpuByGroup.merge(k, v - t1.getOrDefault(k, 0.0),
+                                Double::sum));
+                        attestJit += jitSeconds() - jit1;
+                        attestGc += gcSeconds() - gc1;
+                        attestSeconds += r.seconds();
+                        ok += r.ok();
+                        r.failures().forEach((k, v) -> failures.merge(k, v, Integer::sum));
+                        System.out.printf("  wave of %d hosts from %d: %s%n", waveHosts.size(), from, r);
+                    }
+                    System.out.printf("nonce phase: %d nonces in %.2f s (waves of %d)%n", hostCount, nonceSeconds, wave);
+                    System.out.printf("attest phase: %d of %d OK in %.2f s (%.0f hosts/s, %.0f GPUs/s)%n", ok, hostCount,
+                            attestSeconds, ok / attestSeconds, ok * (double) gpus / attestSeconds);
+                    System.out.println("failures by reason: " + (failures.isEmpty() ? "none" : failures));
+                    System.out.printf("(hosts' evidence generation between the phases, not counted: %.2f s)%n",
+                            evidenceSeconds);
+                    System.out.printf("process CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
+                                    + "service, client and simulated vendor services together; %d cores x %.2f s = %.2f available)%n",
+                            stormCpu, stormCpu * 1000 / hostCount, Runtime.getRuntime().availableProcessors(),
+                            nonceSeconds + attestSeconds,
+                            Runtime.getRuntime().availableProcessors() * (nonceSeconds + attestSeconds));
+                    StringBuilder groups = new StringBuilder();
+                    attestCpuByGroup.forEach((k, v) -> groups.append(String.format(" %s=%.2f", k, v)));
+                    double grouped = attestCpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf("attest phase CPU-s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
+                            attestCpuTotal, groups, attestCpuTotal - grouped);
+                    System.out.printf("  of which JVM-internal threads: JIT compilers %.2f CPU-s, garbage collector %.2f CPU-s%n",
+                            attestJit, attestGc);
+                    System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce %.2f s + attest %.2f s)%n",
+                            ok, hostCount, ok * gpus, nonceSeconds + attestSeconds, nonceSeconds, attestSeconds);
                 }
-                System.out.printf("nonce phase: %d nonces in %.2f s (waves of %d)%n", hostCount, nonceSeconds, wave);
-                System.out.printf("attest phase: %d of %d OK in %.2f s (%.0f hosts/s, %.0f GPUs/s)%n", ok, hostCount,
-                        attestSeconds, ok / attestSeconds, ok * (double) gpus / attestSeconds);
-                System.out.println("failures by reason: " + (failures.isEmpty() ? "none" : failures));
-                System.out.printf("(hosts' evidence generation between the phases, not counted: %.2f s)%n",
-                        evidenceSeconds);
-                System.out.printf("process CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
-                                + "service, client and simulated vendor services together; %d cores x %.2f s = %.2f available)%n",
-                        stormCpu, stormCpu * 1000 / hostCount, Runtime.getRuntime().availableProcessors(),
-                        nonceSeconds + attestSeconds,
-                        Runtime.getRuntime().availableProcessors() * (nonceSeconds + attestSeconds));
-                StringBuilder groups = new StringBuilder();
-                attestCpuByGroup.forEach((k, v) -> groups.append(String.format(" %s=%.2f", k, v)));
-                double grouped = attestCpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
-                System.out.printf("attest phase CPU-s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
-                        attestCpuTotal, groups, attestCpuTotal - grouped);
-                System.out.printf("  of which JVM-internal threads: JIT compilers %.2f CPU-s, garbage collector %.2f CPU-s%n",
-                        attestJit, attestGc);
-                System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce %.2f s + attest %.2f s)%n",
-                        ok, hostCount, ok * gpus, nonceSeconds + attestSeconds, nonceSeconds, attestSeconds);
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf("heap in use after the storms (after System.gc()): %.0f MB%n",
+                        (rt.totalMemory() - rt.freeMemory()) / 1e6);
             } finally {
                 pool.shutdownNow();
             }

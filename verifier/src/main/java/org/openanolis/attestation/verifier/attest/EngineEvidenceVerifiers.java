@@ -39,7 +39,7 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     private final RimSource rims;
     private final OcspSource ocsp;
     private final OcspMode ocspMode;
-    private static final int MAX_CHAINS = 10_000;
+    private static final int MAX_CHAINS = org.openanolis.attestation.verifier.gpu.DeviceCacheLimits.perDevice(1);
     private final Map<String, List<X509Certificate>> pemChains = new ConcurrentHashMap<>();
 
     public EngineEvidenceVerifiers(TdxCollateralSource intel, SnpCollateralSource amd, GpuEvidenceVerifier gpu,

@@ -25,7 +25,8 @@ import org.openanolis.attestation.certs.Certificates;
  * {@code nextUpdate} or that do not parse are not kept.
  */
 public final class CachingOcspSource implements OcspSource {
-    private static final int MAX_ENTRIES = 10_000;
+    /** A device certificate, and the CAs every device shares. */
+    private static final int MAX_ENTRIES = DeviceCacheLimits.perDevice(1) + 1024;
     private final OcspSource upstream;
     private final Clock clock;
     private final Duration maxAge;

@@ -32,8 +32,8 @@ import org.openanolis.attestation.errors.VerificationException;
  * re-encoding must give the same bytes) as the JCA would. Thread-safe; the maps are bounded.
  */
 final class CertificateSignatures {
-    private static final int MAX_KEYS = 4096;
-    private static final int MAX_VERIFIED = 4096;
+    private static final int MAX_KEYS = DeviceCacheLimits.perDevice(1) + 1024;
+    private static final int MAX_VERIFIED = 4096; // CA-to-CA signatures only
     private static final Map<String, ECPublicKeyParameters> KEYS = new ConcurrentHashMap<>();
     /** "SHA-256(subject DER)/SHA-256(issuer DER)" of CA certificates whose signature verified. */
     private static final Map<String, Boolean> VERIFIED_CA_SIGNATURES = new ConcurrentHashMap<>();

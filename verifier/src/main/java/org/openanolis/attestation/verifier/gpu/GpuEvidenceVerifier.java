@@ -54,7 +54,7 @@ public final class GpuEvidenceVerifier {
     /** Largest evidence set: an HGX board with 8 GPUs and 4 NVSwitches. */
     public static final int MAX_GPUS = 8;
     public static final int MAX_SWITCHES = 4;
-    private static final int MAX_CACHE = 4096;
+    private static final int MAX_CACHE = DeviceCacheLimits.perDevice(1);
     /** Bytes the switch BIOS RIM id hard-codes for LS10 (NVAT {@code SwitchArchitectureData}). */
     private static final String LS10_BIOS_RIM_PREFIX = "NV_SWITCH_BIOS_5612_0002_890_";
 

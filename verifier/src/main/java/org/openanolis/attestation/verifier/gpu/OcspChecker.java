@@ -65,7 +65,7 @@ final class OcspChecker {
     private final DigestCalculatorProvider digests;
     /** Responses known to be signed by a CA of the path (see {@link #checkResponseSignature}). */
     private final Map<String, Boolean> directlySigned = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_MEMO = 4096;
+    private static final int MAX_MEMO = DeviceCacheLimits.perDevice(1) + 1024;
     /** Judged facts of responses signed by a path CA, by response digest, serial and issuer. */
     private final Map<String, Facts> facts = new java.util.concurrent.ConcurrentHashMap<>();
     /** OCSP CertIDs by issuer fingerprint and serial (SHA-1 of the issuer's name and key). */
