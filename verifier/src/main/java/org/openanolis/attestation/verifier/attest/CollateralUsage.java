@@ -1,6 +1,5 @@
 package org.openanolis.attestation.verifier.attest;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -59,18 +58,17 @@ public final class CollateralUsage {
         }
     }
 
-    /** Digests by array identity, weakly held: a collateral item is hashed once while it is cached. */
+    /**
+     * Digests by array identity, weakly held: a collateral item is hashed once while it is cached.
+     * Caffeine's weak keys compare by identity and take no global lock (the 16 request workers
+     * all look digests up here).
+     */
     private static final class IdentityDigests {
-        private final java.util.Map<byte[], byte[]> byArray =
-                java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+        private final com.github.benmanes.caffeine.cache.Cache<byte[], byte[]> byArray =
+                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
         byte[] digestOf(byte[] bytes) {
-            byte[] d = byArray.get(bytes);
-            if (d == null) {
-                d = Digests.sha256(bytes);
-                byArray.put(bytes, d);
-            }
-            return d;
+            return byArray.get(bytes, Digests::sha256);
         }
     }
 
@@ -82,7 +80,8 @@ public final class CollateralUsage {
         T run() throws E;
     }
 
-    private final List<Used> used = new ArrayList<>();
+    /** In order of first use; a set, as an 8-GPU request notes about 80 items. */
+    private final java.util.LinkedHashSet<Used> used = new java.util.LinkedHashSet<>();
     private String device;
 
     /** Runs {@code step} with this usage collecting what the sources hand out for {@code device}. */
@@ -110,9 +109,7 @@ public final class CollateralUsage {
         }
         Used item = new Used(u.device, kind, bytes);
         synchronized (u) {
-            if (!u.used.contains(item)) {
-                u.used.add(item);
-            }
+            u.used.add(item);
         }
     }
 
