@@ -8,7 +8,7 @@ package org.openanolis.attestation.verifier.gpu;
  *
  * <p>Default {@value #DEFAULT_DEVICES} devices (a 10,000-GPU cluster plus its NVSwitches and
  * headroom); set the system property {@code attestation.gpu.device_cache} to change it (about
- * 40 KB of heap per device with every cache full, measured by {@code BootStorm}; see
+ * 70 KB of heap per device at most, measured by {@code BootStorm}; see
  * docs/performance-replicas.md). Caches keyed by exact bytes never change a decision: revocation
  * and validity windows are judged on every use.
  */
