@@ -149,34 +149,17 @@ public final class LogExport {
 
     /**
      * The inclusion proofs of a page of entries: computed from the page's leaves and the log's
-     * proofs of its first and last entries ({@link RangeInclusionProofs}; two requests instead of
-     * one per entry over HTTP), each verified against the checkpoint; an entry whose computed proof
-     * does not verify gets the log's own proof, so a damaged entry is exported exactly as the log
-     * proves it and its neighbours are not affected.
+     * proofs of its first and last entries ({@link RangeInclusionProofs#verify}; two requests
+     * instead of one per entry over HTTP), each verified against the checkpoint; the entries whose
+     * computed proofs fail (a damaged entry and the neighbours it spoils, narrowed down by halving)
+     * get the log's own proof, so a damaged entry is exported exactly as the log proves it and its
+     * neighbours are not affected.
      */
     private static List<List<Sha256Digest>> pageProofs(LogSource source, Checkpoint cp, long from, long to,
                                                        List<Sha256Digest> leaves) throws LogStorageException {
-        List<List<Sha256Digest>> computed = null;
-        if (to - from > 2) {
-            try {
-                computed = RangeInclusionProofs.compute(from, to, cp.size(), leaves,
-                        source.inclusionProof(from, cp.size()), source.inclusionProof(to - 1, cp.size()));
-            } catch (ProofException e) {
-                computed = null; // the boundary proofs do not even have the right shape: ask for each
-            }
-        }
-        List<List<Sha256Digest>> out = new ArrayList<>((int) (to - from));
-        for (long idx = from; idx < to; idx++) {
-            List<Sha256Digest> proof = computed == null ? null : computed.get((int) (idx - from));
-            if (proof != null) {
-                try {
-                    MerkleTree.verifyInclusion(idx, cp.size(), leaves.get((int) (idx - from)), proof, cp.rootHash());
-                } catch (ProofException e) {
-                    proof = null;
-                }
-            }
-            out.add(proof != null ? proof : source.inclusionProof(idx, cp.size()));
-        }
+        List<List<Sha256Digest>> out = new ArrayList<>(java.util.Collections.nCopies((int) (to - from), null));
+        RangeInclusionProofs.verify(source, cp, from, to, leaves, (idx, proof) -> out.set((int) (idx - from), proof),
+                idx -> out.set((int) (idx - from), source.inclusionProof(idx, cp.size())));
         return out;
     }
 }
