@@ -49,7 +49,12 @@ public record AuditFinding(Kind kind, long index, String detail) {
          * A release receipt record does not match an earlier attestation entry that issued its
          * token for its TEE key.
          */
-        RECEIPT_UNMATCHED
+        RECEIPT_UNMATCHED,
+        /**
+         * A second release receipt (matching its attestation entry) for a token that already has
+         * one in the audited range: two replicas sharing one log both recorded a release.
+         */
+        RECEIPT_DUPLICATE
     }
 
     public AuditFinding {

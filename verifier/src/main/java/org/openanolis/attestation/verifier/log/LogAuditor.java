@@ -24,7 +24,8 @@ import org.openanolis.attestation.verifier.log.AuditFinding.Kind;
  *       present and hash to their digests;</li>
  *   <li>optionally, a {@link ReplayEngine} re-runs each entry and the outcome is compared;</li>
  *   <li>every release receipt record names an earlier attestation entry that issued its token for
- *       its TEE key (receipts are checked, never replayed).</li>
+ *       its TEE key (receipts are checked, never replayed), and no token has two matching receipts
+ *       in the audited range.</li>
  * </ol>
  * A whole log audited from index 0 is checked by recomputing the tree head from the entries
  * (O(n) hashing, O(log n) memory); only when that fails, or for a partial range, is each entry
@@ -93,6 +94,7 @@ public final class LogAuditor {
         long checked = 0;
         long replayed = 0;
         Set<Sha256Digest> goodCollateral = new HashSet<>();
+        Map<String, Long> receiptByJti = new HashMap<>();
         for (long page = from; page < end; page += PAGE) {
             SortedMap<Long, byte[]> entries = source.entries(page, Math.min(end, page + PAGE));
             for (Map.Entry<Long, byte[]> e : entries.entrySet()) {
@@ -106,7 +108,13 @@ public final class LogAuditor {
                     LogRecords.Record record = LogRecords.decode(e.getValue());
                     if (record instanceof LogRecords.Receipt r) {
                         // Not an appraisal: nothing to re-verify; checked against its attestation entry.
-                        checkReceipt(source, idx, r.receipt(), findings);
+                        if (checkReceipt(source, idx, r.receipt(), findings)) {
+                            Long first = receiptByJti.putIfAbsent(r.receipt().tokenJti(), idx);
+                            if (first != null) {
+                                findings.add(new AuditFinding(Kind.RECEIPT_DUPLICATE, idx, "token " + r.receipt().tokenJti()
+                                        + " already has a release receipt at index " + first));
+                            }
+                        }
                         if (progress != null) {
                             progress.accept(checked);
                         }
@@ -265,34 +273,36 @@ public final class LogAuditor {
      * it names ({@code jti}, {@code token_issued}), for the TEE key in that entry's runtime data,
      * and be recorded no earlier than that entry. An attestation entry before the audited range
      * (a partial export) cannot be read and is not checked.
+     *
+     * @return false if a {@code RECEIPT_UNMATCHED} finding was added
      */
-    private static void checkReceipt(LogSource source, long idx, ReleaseReceiptRecord receipt,
+    private static boolean checkReceipt(LogSource source, long idx, ReleaseReceiptRecord receipt,
                                      List<AuditFinding> findings) throws LogStorageException {
         long at = receipt.attestationIndex();
         if (at >= idx) {
             findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "the receipt names attestation entry " + at
                     + ", which is not earlier than the receipt"));
-            return;
+            return false;
         }
         if (at < source.firstIndex()) {
-            return;
+            return true;
         }
         byte[] bytes = source.entries(at, at + 1).get(at);
         if (bytes == null) {
             findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "attestation entry " + at + " is missing"));
-            return;
+            return false;
         }
         LogEntry entry;
         try {
             if (!(LogRecords.decode(bytes) instanceof LogRecords.Attestation a)) {
                 findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "index " + at
                         + " is a release receipt, not an attestation entry"));
-                return;
+                return false;
             }
             entry = a.entry();
         } catch (LogFormatException e) {
             findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, "attestation entry " + at + " is malformed"));
-            return;
+            return false;
         }
         String problem = null;
         if (!entry.jti().equals(receipt.tokenJti())) {
@@ -306,7 +316,9 @@ public final class LogAuditor {
         }
         if (problem != null) {
             findings.add(new AuditFinding(Kind.RECEIPT_UNMATCHED, idx, problem));
+            return false;
         }
+        return true;
     }
 
     private static Map<Sha256Digest, byte[]> checkCollateral(LogSource source, long idx, LogEntry entry,

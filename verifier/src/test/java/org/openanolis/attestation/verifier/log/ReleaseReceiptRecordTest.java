@@ -132,18 +132,23 @@ class ReleaseReceiptRecordTest {
             long wrongJti = store.appendReceipt(receipt("jti-z", a0, tp, "k")).get();
             long forward = store.appendReceipt(receipt("jti-a", 99, tp, "k")).get();
             long onReceipt = store.appendReceipt(receipt("jti-a", good, tp, "k")).get();
+            // A second matching receipt for jti-a, as two replicas racing on one log could record.
+            long duplicate = store.appendReceipt(receipt("jti-a", a0, tp, "k2")).get();
             store.checkpoint(LogStoreContract.SIGNER, LogStoreContract.CLOCK);
             LogAuditor auditor = LogAuditor.builder().logKey(LogStoreContract.SIGNER.verifierKey())
                     .origin(LogStoreContract.ORIGIN).firstAudit()
                     .replay((entry, collateral) -> entry.outcome()).build();
             AuditReport report = auditor.audit(store);
-            assertEquals(8, report.entriesChecked());
+            assertEquals(9, report.entriesChecked());
             assertEquals(2, report.entriesReplayed(), "receipts are checked, not replayed");
             Map<Long, Kind> found = report.findings().stream()
                     .collect(Collectors.toMap(AuditFinding::index, AuditFinding::kind));
             assertEquals(Map.of(wrongKey, Kind.RECEIPT_UNMATCHED, noToken, Kind.RECEIPT_UNMATCHED,
                     wrongJti, Kind.RECEIPT_UNMATCHED, forward, Kind.RECEIPT_UNMATCHED,
-                    onReceipt, Kind.RECEIPT_UNMATCHED), found, report.findings().toString());
+                    onReceipt, Kind.RECEIPT_UNMATCHED, duplicate, Kind.RECEIPT_DUPLICATE), found,
+                    report.findings().toString());
+            assertTrue(report.findings().stream().anyMatch(f -> f.kind() == Kind.RECEIPT_DUPLICATE
+                    && f.detail().contains("index " + good)), report.findings().toString());
 
             // Export with bundles: a receipt is written as receipt.json; edit the good receipt's
             // record in the export (another model key): the checkpoint no longer includes it.
