@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.policies.store.DocumentKind;
 import org.openanolis.attestation.policies.store.StoredDocument;
 import org.openanolis.attestation.policies.store.VersionedDocumentStore;
@@ -129,7 +131,7 @@ public final class PolicyEngine {
         if (cached != null) {
             return cached;
         }
-        byte[] bytes = stored.content().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = checkedContent(stored, "policy");
         PolicyDocument doc = PolicyDocument.parse(bytes, stored.format());
         CompiledPolicy fresh = compiler.compile(doc, new PolicyIdentity(stored.name(), stored.version(), stored.contentHash()),
                 new DocumentSource(stored.format(), stored.contentHash(), bytes));
@@ -180,11 +182,30 @@ public final class PolicyEngine {
         if (cached != null) {
             return cached;
         }
-        byte[] bytes = stored.content().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = checkedContent(stored, "reference_set");
         ParsedSet fresh = new ParsedSet(ReferenceValueSet.parse(bytes, stored.format()),
                 new DocumentSource(stored.format(), stored.contentHash(), bytes));
         setsByVersion.putIfAbsent(key, fresh);
         return fresh;
+    }
+
+    /**
+     * The stored content's bytes, re-hashed against the row's {@code content_hash} (once per
+     * version: callers cache what they build from it). A row changed outside the admin API would
+     * otherwise be compiled under the identity of the document it replaced, and the verification
+     * log, which checks the recorded document against that hash, would refuse every entry carrying
+     * it without saying why.
+     */
+    private static byte[] checkedContent(StoredDocument stored, String kind) throws PolicyException {
+        byte[] bytes = stored.content().getBytes(StandardCharsets.UTF_8);
+        String actual = Hex.encode(Digests.sha256(bytes));
+        if (!actual.equalsIgnoreCase(stored.contentHash())) {
+            throw new PolicyException(PolicyException.Code.STORED_DOCUMENT_CORRUPT, kind + ":" + stored.name(),
+                    kind.replace('_', ' ') + " " + stored.name() + " version " + stored.version()
+                            + ": the stored content hashes to " + actual + ", not to its content_hash "
+                            + stored.contentHash() + " (changed outside the admin API?)");
+        }
+        return bytes;
     }
 
     /** Forgets cached activation state, e.g. right after an administrative change on this replica. */

@@ -37,7 +37,13 @@ public final class PolicyException extends Exception {
         /** Signed-policy mode is on and the document is not signed (403). */
         SIGNATURE_REQUIRED,
         /** A JWS or COSE signature does not verify with a registered key (403). */
-        SIGNATURE_INVALID
+        SIGNATURE_INVALID,
+        /**
+         * A stored version's content does not hash to its recorded {@code content_hash}: the
+         * policy store was changed outside the admin API. A fault of the verifier, not of the
+         * request (500); nothing is appraised with it.
+         */
+        STORED_DOCUMENT_CORRUPT
     }
 
     private final Code code;

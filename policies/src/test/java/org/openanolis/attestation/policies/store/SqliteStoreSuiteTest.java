@@ -1,6 +1,8 @@
 package org.openanolis.attestation.policies.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -21,6 +23,57 @@ class SqliteStoreSuiteTest extends AbstractStoreSuite {
     @Override
     Database.Vendor expectedVendor() {
         return Database.Vendor.SQLITE;
+    }
+
+    /**
+     * A document_versions row edited behind the admin API's back (triggers dropped, content
+     * changed, content_hash left alone): a fresh engine refuses to compile it under the identity of
+     * the document it replaced, naming the policy or set, id and version; an engine that compiled
+     * the genuine version before keeps it (its cache key holds the hash the log records).
+     */
+    @Test
+    void aStoredDocumentEditedInTheDatabaseIsRefusedWithItsNameAndVersion() throws Exception {
+        admin.createPolicy(ALICE, upload(TDX_PROD));
+        admin.activatePolicy(ALICE, "tdx-prod", 1);
+        admin.activateReferenceSet(ALICE, "tdx_images", admin.createReferenceSet(ALICE, upload(TDX_IMAGES)).version());
+        assertEquals(org.openanolis.attestation.policies.EarStatus.AFFIRMING,
+                engine.appraise("tdx-prod", org.openanolis.attestation.policies.TestClaims.tdx()).status());
+
+        database.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DROP TRIGGER document_versions_no_update");
+                // Trailing whitespace: the document still parses and means the same, only its hash differs.
+                return s.executeUpdate("UPDATE document_versions SET content = content || ' ' WHERE name = 'tdx-prod'");
+            }
+        });
+        org.openanolis.attestation.policies.PolicyCompiler compiler = new org.openanolis.attestation.policies.PolicyCompiler();
+        org.openanolis.attestation.policies.PolicyEngine fresh = new org.openanolis.attestation.policies.PolicyEngine(
+                new VersionedDocumentStore(database), compiler,
+                new org.openanolis.attestation.policies.BuiltInPolicies(compiler), clock, java.time.Duration.ZERO);
+        org.openanolis.attestation.policies.PolicyException e = assertThrows(
+                org.openanolis.attestation.policies.PolicyException.class,
+                () -> fresh.appraise("tdx-prod", org.openanolis.attestation.policies.TestClaims.tdx()));
+        assertEquals(org.openanolis.attestation.policies.PolicyException.Code.STORED_DOCUMENT_CORRUPT, e.code());
+        assertEquals("policy:tdx-prod", e.field());
+        assertTrue(e.getMessage().contains("policy tdx-prod version 1"), e.getMessage());
+        // The engine that compiled the genuine version before the edit still appraises with it.
+        assertEquals(org.openanolis.attestation.policies.EarStatus.AFFIRMING,
+                engine.appraise("tdx-prod", org.openanolis.attestation.policies.TestClaims.tdx()).status());
+
+        database.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate("UPDATE document_versions SET content = content || ' ' WHERE name = 'tdx_images'");
+            }
+        });
+        org.openanolis.attestation.policies.PolicyEngine third = new org.openanolis.attestation.policies.PolicyEngine(
+                new VersionedDocumentStore(database), compiler,
+                new org.openanolis.attestation.policies.BuiltInPolicies(compiler), clock, java.time.Duration.ZERO);
+        StoredDocument set = new VersionedDocumentStore(database).get(DocumentKind.REFERENCE_SET, "tdx_images", 1).orElseThrow();
+        org.openanolis.attestation.policies.PolicyException s = assertThrows(
+                org.openanolis.attestation.policies.PolicyException.class, () -> third.referenceSet(set));
+        assertEquals(org.openanolis.attestation.policies.PolicyException.Code.STORED_DOCUMENT_CORRUPT, s.code());
+        assertEquals("reference_set:tdx_images", s.field());
+        assertTrue(s.getMessage().contains("reference set tdx_images version 1"), s.getMessage());
     }
 
     @Test

@@ -82,10 +82,25 @@ public interface Appraiser {
     final class PolicyUnavailableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final String field;
+        private final boolean storeFault;
 
         public PolicyUnavailableException(String field, String message, Throwable cause) {
+            this(field, message, cause, false);
+        }
+
+        /**
+         * @param storeFault the policy store itself is at fault (a stored document no longer
+         *                   hashes to its recorded hash): a server error (500), not the caller's
+         */
+        public PolicyUnavailableException(String field, String message, Throwable cause, boolean storeFault) {
             super(message, cause);
             this.field = field;
+            this.storeFault = storeFault;
+        }
+
+        /** Whether the verifier's policy store is at fault rather than the request. */
+        public boolean storeFault() {
+            return storeFault;
         }
 
         /** The request field concerned, e.g. {@code policy_ids.cpu}. */

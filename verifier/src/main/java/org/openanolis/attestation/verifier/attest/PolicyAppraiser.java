@@ -43,6 +43,10 @@ public final class PolicyAppraiser implements Appraiser {
                 a = engine.appraiseWithAny(List.of(policyId), claims);
             }
         } catch (PolicyException e) {
+            if (e.code() == PolicyException.Code.STORED_DOCUMENT_CORRUPT) {
+                // The store, not the request: fail closed with the document named (policy:<id>).
+                throw new PolicyUnavailableException(e.field(), e.getMessage(), e, true);
+            }
             String field = policyId == null ? "cpu.tee" : "policy_ids." + (cpu ? "cpu" : "gpu");
             throw new PolicyUnavailableException(field, e.getMessage(), e);
         }

@@ -178,6 +178,7 @@ public final class AdminRoutes {
             case NOT_FOUND -> 404;
             case VERSION_CONFLICT -> 409;
             case TEE_NOT_COVERED -> 422;
+            case STORED_DOCUMENT_CORRUPT -> 500;
         };
     }
 

@@ -220,6 +220,10 @@ public final class AttestationServer extends VerticleBase {
                         }
                         Problem.send(ctx, 403, "Attestation denied by policy", denied.getMessage(), ReasonCode.POLICY_DENIED,
                                 extra);
+                    } else if (t instanceof Appraiser.PolicyUnavailableException pu && pu.storeFault()) {
+                        outcomes.get("error").increment();
+                        Problem.send(ctx, 500, "Policy store corrupt", pu.getMessage() + "; no token was issued", null,
+                                new JsonObject().put("field", pu.field()).put("policy_error", "STORED_DOCUMENT_CORRUPT"));
                     } else if (t instanceof Appraiser.PolicyUnavailableException pu) {
                         outcomes.get("fail").increment();
                         Problem.send(ctx, 422, "Policy unavailable", pu.getMessage(), null,

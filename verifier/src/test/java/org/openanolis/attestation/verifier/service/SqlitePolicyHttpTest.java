@@ -109,6 +109,50 @@ class SqlitePolicyHttpTest extends PolicyRoundTripContract {
         }
     }
 
+    /**
+     * A policy row edited in the database behind the admin API (content changed, content_hash left
+     * alone) while the service was down: after the restart the attestation naming it fails closed
+     * with a 500 problem naming the policy and version, and no token. (A running service keeps the
+     * version it compiled before the edit, whose hash is the one the log records.)
+     */
+    @Test
+    void aPolicyEditedInTheDatabaseFailsClosedWithAClearServerError(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("ATTESTATION_DATA_DIR", dir.toString());
+        try (PolicyHttpFixture before = new PolicyHttpFixture(ServiceConfig.load(null, env))) {
+            before.upload("policies", """
+                    id: edited-behind-our-back
+                    tees: [tdx]
+                    rules:
+                      - name: not-debug
+                        component: configuration
+                        expr: claims.debug == false
+                        on_fail: contraindicated
+                    """);
+            before.activate("policies", "edited-behind-our-back", 1);
+            assertEquals(200, before.attest(Map.of(), Map.of("cpu", "edited-behind-our-back"), 0).statusCode());
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                + dir.resolve(org.openanolis.attestation.policies.store.Database.SQLITE_FILE));
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DROP TRIGGER document_versions_no_update");
+            // Trailing whitespace: the document still parses and means the same, only its hash differs.
+            assertEquals(1, st.executeUpdate("UPDATE document_versions SET content = content || ' '"
+                    + " WHERE name = 'edited-behind-our-back' AND version = 1"));
+        }
+        try (PolicyHttpFixture after = new PolicyHttpFixture(ServiceConfig.load(null, env))) {
+            HttpResponse<String> r = after.attest(Map.of(), Map.of("cpu", "edited-behind-our-back"), 0);
+            assertEquals(500, r.statusCode(), r.body());
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            JsonNode p = json(r);
+            assertEquals("STORED_DOCUMENT_CORRUPT", p.get("policy_error").asText());
+            assertEquals("policy:edited-behind-our-back", p.get("field").asText());
+            assertTrue(p.get("detail").asText().contains("policy edited-behind-our-back version 1"), p.toString());
+            assertFalse(p.has("token"));
+            // Other policies are unaffected.
+            assertEquals(200, after.attest(Map.of(), Map.of(), 0).statusCode());
+        }
+    }
+
     @Test
     void typeErrorsNameRuleAndColumn() throws Exception {
         String bad = """
