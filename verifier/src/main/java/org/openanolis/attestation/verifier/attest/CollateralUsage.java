@@ -3,7 +3,7 @@ package org.openanolis.attestation.verifier.attest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.verifier.IdentityDigests;
 import org.openanolis.attestation.certs.Hex;
 
 /**
@@ -38,7 +38,7 @@ public final class CollateralUsage {
 
         /** SHA-256 of the bytes, computed once per distinct array (the caches hand out the same one). */
         public byte[] digest() {
-            return DIGESTS.digestOf(bytes);
+            return IdentityDigests.sha256(bytes);
         }
 
         @Override
@@ -57,22 +57,6 @@ public final class CollateralUsage {
             return "Used[" + device + "/" + kind + " sha256=" + Hex.encode(digest()) + "]";
         }
     }
-
-    /**
-     * Digests by array identity, weakly held: a collateral item is hashed once while it is cached.
-     * Caffeine's weak keys compare by identity and take no global lock (the 16 request workers
-     * all look digests up here).
-     */
-    private static final class IdentityDigests {
-        private final com.github.benmanes.caffeine.cache.Cache<byte[], byte[]> byArray =
-                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
-
-        byte[] digestOf(byte[] bytes) {
-            return byArray.get(bytes, Digests::sha256);
-        }
-    }
-
-    private static final IdentityDigests DIGESTS = new IdentityDigests();
 
     /** A verification step that may throw. */
     @FunctionalInterface

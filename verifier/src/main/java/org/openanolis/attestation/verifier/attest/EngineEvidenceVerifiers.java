@@ -152,7 +152,7 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
             }
 
             private Optional<Answer> noted(X509Certificate subject, Optional<Answer> a) {
-                a.ifPresent(x -> CollateralUsage.note("ocsp/" + subject.getSerialNumber().toString(16), x.responseDer()));
+                a.ifPresent(x -> CollateralUsage.note("ocsp/" + subject.getSerialNumber().toString(16), x.sharedDer()));
                 return a;
             }
         };

@@ -13,7 +13,6 @@ import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.SingleResp;
-import org.openanolis.attestation.certs.Certificates;
 
 /**
  * Keeps the answers of a live responder per certificate (issuer fingerprint and serial) until the
@@ -32,7 +31,8 @@ public final class CachingOcspSource implements OcspSource {
     private final Duration maxAge;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(byte[] responseDer, Instant keepUntil) {}
+    /** The kept answer (pre-recorded) is handed out as is: immutable, and its bytes keep one identity. */
+    private record Cached(Answer answer, Instant keepUntil) {}
 
     public CachingOcspSource(OcspSource upstream, Clock clock, Duration maxAge) {
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -45,13 +45,13 @@ public final class CachingOcspSource implements OcspSource {
     public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) {
         Cached c = cache.get(key(subject, issuer));
         if (c != null && clock.instant().isBefore(c.keepUntil())) {
-            return Optional.of(new Answer(c.responseDer(), false));
+            return Optional.of(c.answer());
         }
         return Optional.empty();
     }
 
     private static String key(X509Certificate subject, X509Certificate issuer) {
-        return Certificates.fingerprint(issuer) + "/" + subject.getSerialNumber().toString(16);
+        return RootFingerprints.of(issuer) + "/" + subject.getSerialNumber().toString(16);
     }
 
     @Override
@@ -60,7 +60,7 @@ public final class CachingOcspSource implements OcspSource {
         Instant now = clock.instant();
         Cached c = cache.get(key);
         if (c != null && now.isBefore(c.keepUntil())) {
-            return Optional.of(new Answer(c.responseDer(), false));
+            return Optional.of(c.answer());
         }
         Optional<Answer> answer = upstream.fetch(query);
         if (answer.isPresent()) {
@@ -70,7 +70,7 @@ public final class CachingOcspSource implements OcspSource {
                 if (cache.size() >= MAX_ENTRIES) {
                     cache.clear();
                 }
-                cache.put(key, new Cached(answer.get().responseDer(), keep));
+                cache.put(key, new Cached(answer.get().preRecorded(), keep));
             }
         }
         return answer;

@@ -1,5 +1,7 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.MessageDigest;
@@ -39,8 +41,17 @@ public final class GpuEvidence {
         this.declaredArchitecture = declaredArchitecture;
         this.report = Objects.requireNonNull(report, "report").clone();
         this.certificateChain = List.copyOf(certificateChain);
-        this.chainDigest = digest(this.certificateChain);
+        this.chainDigest = CHAIN_DIGESTS.get(this.certificateChain, GpuEvidence::digest);
     }
+
+    /**
+     * Chain digests by list identity, weakly held. {@code List.copyOf} of an unmodifiable list is
+     * that list, so a chain the service decoded once (and hands out again for every request of
+     * that host) is hashed once; any other list is copied and hashed anew. The lists are
+     * unmodifiable and certificates are immutable, so the digest cannot go stale.
+     */
+    private static final Cache<List<X509Certificate>, String> CHAIN_DIGESTS =
+            Caffeine.newBuilder().weakKeys().build();
 
     /** Evidence whose certificate chain is PEM text; an undecodable chain is {@code CERT_CHAIN_INVALID}. */
     public static GpuEvidence fromPem(String tee, GpuArchitecture declaredArchitecture, byte[] report, byte[] pemChain)

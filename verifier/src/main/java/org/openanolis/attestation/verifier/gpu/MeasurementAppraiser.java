@@ -1,6 +1,9 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +57,33 @@ final class MeasurementAppraiser {
         }
     }
 
+    /**
+     * The active entries of a RIM with their alternatives decoded, per RIM kind and measurement list
+     * (by identity: a verified RIM's list is immutable and kept by the RIM cache, so every GPU of
+     * every request that uses it shares one decoding instead of hex-decoding ~60 values again).
+     */
+    private static final Map<RimKind, Cache<List<GoldenMeasurement>, List<Golden>>> DECODED = decodedCaches();
+
+    private static Map<RimKind, Cache<List<GoldenMeasurement>, List<Golden>>> decodedCaches() {
+        Map<RimKind, Cache<List<GoldenMeasurement>, List<Golden>>> m = new EnumMap<>(RimKind.class);
+        for (RimKind k : RimKind.values()) {
+            m.put(k, Caffeine.newBuilder().weakKeys().build());
+        }
+        return m;
+    }
+
+    private static List<Golden> active(RimKind kind, List<GoldenMeasurement> measurements) {
+        return DECODED.get(kind).get(measurements, list -> list.stream().filter(GoldenMeasurement::active)
+                .map(g -> new Golden(g, kind)).toList());
+    }
+
     static Map<Integer, Golden> golden(Map<RimKind, List<GoldenMeasurement>> rims) throws VerificationException {
         Map<Integer, Golden> out = new TreeMap<>();
         // Reads only authenticated RIMs; the result is immutable and shared by the devices of a set.
         for (Map.Entry<RimKind, List<GoldenMeasurement>> e : rims.entrySet()) {
-            for (GoldenMeasurement g : e.getValue()) {
-                if (!g.active()) {
-                    continue;
-                }
-                Golden prev = out.put(g.index(), new Golden(g, e.getKey()));
+            for (Golden decoded : active(e.getKey(), e.getValue())) {
+                GoldenMeasurement g = decoded.measurement();
+                Golden prev = out.put(g.index(), decoded);
                 if (prev != null) {
                     throw new VerificationException(ReasonCode.COLLATERAL_INVALID, "rims.index_conflict",
                             "index " + g.index() + " is active in both the " + prev.source().claimName()

@@ -38,10 +38,10 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.CryptoProviders;
-import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.verifier.IdentityDigests;
 
 /**
  * OCSP for a validated chain ({@code gpu-verification.md} §4). For each certificate from
@@ -151,7 +151,7 @@ final class OcspChecker {
             held = Optional.empty();
         }
         if (held.isPresent()) {
-            OcspSource.Answer preRecorded = new OcspSource.Answer(held.get().responseDer(), false);
+            OcspSource.Answer preRecorded = held.get().preRecorded();
             return judgeInMode(preRecorded, certs, i, null, field, mode, clock, out);
         }
         byte[] nonce = new byte[32];
@@ -218,8 +218,8 @@ final class OcspChecker {
                                       Extension nonceExt, String field, Clock clock, Map<String, Object> out)
             throws VerificationException {
         X509Certificate subject = certs.get(i);
-        byte[] der = answer.responseDer();
-        String derDigest = Hex.encode(Digests.sha256(der));
+        byte[] der = answer.sharedDer(); // only read; a kept answer's digest is computed once
+        String derDigest = Hex.encode(IdentityDigests.sha256(der));
         String factsKey = derDigest + "/" + subject.getSerialNumber().toString(16) + "/"
                 + RootFingerprints.of(certs.get(i + 1));
         Facts f = facts.get(factsKey);

@@ -63,5 +63,19 @@ public interface OcspSource {
         public byte[] responseDer() {
             return responseDer.clone();
         }
+
+        /**
+         * The answer's own bytes, not a copy, for callers that only read them: the same array on
+         * every use of a kept answer, so that its digest is computed once
+         * ({@link org.openanolis.attestation.verifier.IdentityDigests}). Never write it.
+         */
+        public byte[] sharedDer() {
+            return responseDer;
+        }
+
+        /** The same answer judged as pre-recorded (no nonce to echo); this one when it already is. */
+        public Answer preRecorded() {
+            return answersThisRequest ? new Answer(responseDer, false) : this;
+        }
     }
 }

@@ -1,30 +1,20 @@
 package org.openanolis.attestation.verifier.gpu;
 
 import java.security.cert.X509Certificate;
-import java.util.Map;
-import org.openanolis.attestation.certs.Certificates;
+import org.openanolis.attestation.verifier.IdentityDigests;
 
 /**
- * SHA-256 fingerprints of the pinned roots, memoised by object identity: cache keys include the
- * root so that a verifier shared across trust-anchor sets never mixes their results, and hashing
- * the root on every call would cost more than the cache lookup saves.
+ * SHA-256 fingerprints of certificates, memoised by object identity: cache keys include the root
+ * (and the CAs of a path) so that a verifier shared across trust-anchor sets never mixes their
+ * results, and hashing the certificate on every call would cost more than the cache lookup saves.
+ * Weakly held, without a size cap: the OCSP checker asks about every CA of every cached device
+ * chain (each host's chain is its own set of objects), more than the 64 entries this memo used to
+ * keep, so it was cleared and refilled (and its global lock taken) all the time.
  */
 final class RootFingerprints {
-    private static final int MAX = 64;
-    private static final Map<X509Certificate, String> BY_IDENTITY =
-            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
-
     private RootFingerprints() {}
 
     static String of(X509Certificate root) {
-        String fp = BY_IDENTITY.get(root);
-        if (fp == null) {
-            fp = Certificates.fingerprint(root);
-            if (BY_IDENTITY.size() >= MAX) {
-                BY_IDENTITY.clear();
-            }
-            BY_IDENTITY.put(root, fp);
-        }
-        return fp;
+        return IdentityDigests.fingerprint(root);
     }
 }

@@ -3,6 +3,8 @@ package org.openanolis.attestation.verifier.gpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.cert.X509Certificate;
@@ -57,6 +59,13 @@ class CachingOcspSourceTest {
         assertFalse(held.answersThisRequest());
         assertArrayEquals(der, held.responseDer());
         assertEquals(1, calls.get());
+        // One kept answer, one array: the verifier and the log hash it once, not on every use.
+        assertSame(held.sharedDer(), source.held(subject, issuer).orElseThrow().sharedDer());
+        assertSame(held.sharedDer(), second.sharedDer());
+        assertNotSame(der, held.sharedDer(), "the cache keeps its own copy of the upstream bytes");
+        byte[] copy = held.responseDer();
+        copy[0] ^= 1;
+        assertArrayEquals(der, source.held(subject, issuer).orElseThrow().responseDer(), "responseDer() is a copy");
         assertTrue(source.held(chain.get(2), chain.get(3)).isEmpty(), "nothing kept for another certificate");
         // The key is the issuer's exact certificate: the same serial under another issuer is not held.
         assertTrue(source.held(subject, chain.get(3)).isEmpty());
