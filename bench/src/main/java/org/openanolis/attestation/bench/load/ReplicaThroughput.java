@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openanolis.attestation.certs.Hex;
+import org.openanolis.attestation.simulator.db.EmbeddedPostgresServer;
 import org.openanolis.attestation.simulator.host.SimulatedEnvironment;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
 import org.openanolis.attestation.verifier.demo.SimulatedDeployment;

