@@ -13,6 +13,7 @@ import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.SingleResp;
+import org.openanolis.attestation.verifier.IdentityDigests;
 
 /**
  * Keeps the answers of a live responder per certificate (issuer fingerprint and serial) until the
@@ -43,24 +44,25 @@ public final class CachingOcspSource implements OcspSource {
     /** The kept answer for {@code subject}, if one is still within its keep time (pre-recorded). */
     @Override
     public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) {
-        Cached c = cache.get(key(subject, issuer));
-        if (c != null && clock.instant().isBefore(c.keepUntil())) {
-            return Optional.of(c.answer());
-        }
-        return Optional.empty();
+        return kept(key(subject, issuer), clock.instant());
+    }
+
+    private Optional<Answer> kept(String key, Instant now) {
+        Cached c = cache.get(key);
+        return c != null && now.isBefore(c.keepUntil()) ? Optional.of(c.answer()) : Optional.empty();
     }
 
     private static String key(X509Certificate subject, X509Certificate issuer) {
-        return RootFingerprints.of(issuer) + "/" + subject.getSerialNumber().toString(16);
+        return IdentityDigests.fingerprint(issuer) + "/" + subject.getSerialNumber().toString(16);
     }
 
     @Override
     public Optional<Answer> fetch(Query query) throws IOException {
         String key = key(query.subject(), query.issuer());
         Instant now = clock.instant();
-        Cached c = cache.get(key);
-        if (c != null && now.isBefore(c.keepUntil())) {
-            return Optional.of(c.answer());
+        Optional<Answer> held = kept(key, now);
+        if (held.isPresent()) {
+            return held;
         }
         Optional<Answer> answer = upstream.fetch(query);
         if (answer.isPresent()) {

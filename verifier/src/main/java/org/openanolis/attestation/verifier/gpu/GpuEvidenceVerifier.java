@@ -31,6 +31,7 @@ import org.openanolis.attestation.parsers.spdm.OpaqueData;
 import org.openanolis.attestation.parsers.spdm.OpaqueFieldType;
 import org.openanolis.attestation.parsers.spdm.SpdmAttestationReport;
 import org.openanolis.attestation.parsers.spdm.SpdmMeasurementRequest;
+import org.openanolis.attestation.verifier.IdentityDigests;
 import org.openanolis.attestation.verifier.VerificationContext;
 
 /**
@@ -411,7 +412,7 @@ public final class GpuEvidenceVerifier {
     }
 
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {
-        DeviceChainKey key = new DeviceChainKey(evidence.chainDigest(), RootFingerprints.of(root), evidence.tee(),
+        DeviceChainKey key = new DeviceChainKey(evidence.chainDigest(), IdentityDigests.fingerprint(root), evidence.tee(),
                 evidence.declaredArchitecture().orElse(null));
         DeviceIdentityOutcome o = deviceChains.get(key);
         if (o == null) {

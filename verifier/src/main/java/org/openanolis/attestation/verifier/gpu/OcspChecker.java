@@ -160,7 +160,7 @@ final class OcspChecker {
         byte[] requestDer;
         Extension nonceExt;
         try {
-            String idKey = RootFingerprints.of(issuer) + "/" + subject.getSerialNumber().toString(16);
+            String idKey = IdentityDigests.fingerprint(issuer) + "/" + subject.getSerialNumber().toString(16);
             id = certificateIds.get(idKey);
             if (id == null) {
                 id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
@@ -221,7 +221,7 @@ final class OcspChecker {
         byte[] der = answer.sharedDer(); // only read; a kept answer's digest is computed once
         String derDigest = Hex.encode(IdentityDigests.sha256(der));
         String factsKey = derDigest + "/" + subject.getSerialNumber().toString(16) + "/"
-                + RootFingerprints.of(certs.get(i + 1));
+                + IdentityDigests.fingerprint(certs.get(i + 1));
         Facts f = facts.get(factsKey);
         if (f == null) {
             f = parse(der, derDigest, certs, i, field, clock, factsKey);
@@ -338,7 +338,7 @@ final class OcspChecker {
         // result is kept by the response's digest and the CAs' fingerprints (no clock involved).
         StringBuilder memoKey = new StringBuilder(derDigest);
         for (int j = i + 1; j < certs.size(); j++) {
-            memoKey.append('/').append(RootFingerprints.of(certs.get(j)));
+            memoKey.append('/').append(IdentityDigests.fingerprint(certs.get(j)));
         }
         String memo = memoKey.toString();
         if (directlySigned.containsKey(memo)) {

@@ -39,7 +39,7 @@ final class RimVerifier {
     Outcome check(byte[] xml, X509Certificate rimRoot, String field) throws VerificationException {
         // The RIM sources hand out their cached document arrays, which nobody writes: each is
         // hashed once, not by every GPU of every request (16 SHA-256 of the RIM XML per 8 GPUs).
-        String key = Hex.encode(IdentityDigests.sha256(xml)) + "/" + RootFingerprints.of(rimRoot) + "/" + field;
+        String key = Hex.encode(IdentityDigests.sha256(xml)) + "/" + IdentityDigests.fingerprint(rimRoot) + "/" + field;
         Outcome cached = cache.get(key);
         if (cached != null) {
             return cached;
