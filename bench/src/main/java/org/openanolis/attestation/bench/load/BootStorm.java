@@ -34,12 +34,18 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar org.openanolis.attestation.bench.load.BootStorm
  * [--hosts 1250] [--gpus 8] [--connections 64] [--warmup 200] [--wave 250] [--workers 0]
- * [--warmup-hosts 64] [--reboots 0]}</pre>
+ * [--warmup-hosts 64] [--reboots 0] [--restart false]}</pre>
  *
  * <p>{@code --reboots N} boots the same hosts N more times after the cold storm (fresh nonces and
  * evidence, the same devices): a fleet reboot, where the service has seen every device before and
  * its per-device caches (verified chains by exact bytes, key objects, OCSP answers within their
  * validity) apply. Revocation and every window are still judged per request.
+ *
+ * <p>{@code --restart true} restarts the service between the cold storm and the first reboot
+ * (same data directory, database and log; new engines with empty caches): a site power event
+ * where the service comes back with the fleet. The restarted service warms its per-device caches
+ * from its log ({@code gpu_warm_start_entries}); the warm-up's time and CPU are printed. The
+ * restart is in-process, so the JIT stays warm: a new JVM would add its compilation on top.
  */
 public final class BootStorm {
     private static final Pattern NONCE = Pattern.compile("\"nonce\"\\s*:\\s*\"([^\"]+)\"");
@@ -49,7 +55,7 @@ public final class BootStorm {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--hosts", "1250", "--gpus", "8", "--connections", "64",
                 "--warmup", "200", "--workers", "0", "--wave", "250",
-                "--warmup-hosts", "64", "--reboots", "0"));
+                "--warmup-hosts", "64", "--reboots", "0", "--restart", "false"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -76,10 +82,12 @@ public final class BootStorm {
         System.out.printf("%d distinct TDX hosts with %d GPUs each built in %.1f s%n", hostCount, gpus,
                 (System.nanoTime() - b0) / 1e9);
         int workers = Integer.parseInt(a.get("--workers"));
-        try (SimulatedDeployment service = SimulatedDeployment.start(env, Clock.systemUTC(), c -> {
+        boolean restart = Boolean.parseBoolean(a.get("--restart"));
+        SimulatedDeployment service = SimulatedDeployment.start(env, Clock.systemUTC(), c -> {
             c.rateLimitPerSecond = 0;
             c.workerPoolSize = workers;
-        })) {
+        });
+        try {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {
                 List<SimulatedHost> warmHosts = new ArrayList<>();
@@ -93,6 +101,19 @@ public final class BootStorm {
                 int wave = Math.max(1, Integer.parseInt(a.get("--wave")));
                 int reboots = Integer.parseInt(a.get("--reboots"));
                 for (int round = 0; round <= reboots; round++) {
+                    if (round == 1 && restart) {
+                        double c0 = cpuSeconds();
+                        long t0 = System.nanoTime();
+                        service = service.restart();
+                        double up = (System.nanoTime() - t0) / 1e9;
+                        while (!service.service().warmStart().finished()) {
+                            Thread.sleep(5);
+                        }
+                        System.out.printf("== service restarted in %.2f s (same database and log, new engines with empty caches); "
+                                        + "warm start from the log: %s, %.2f s after start, process CPU %.2f CPU-s%n", up,
+                                service.service().warmStart().status(), (System.nanoTime() - t0) / 1e9 - up,
+                                cpuSeconds() - c0);
+                    }
                     System.out.println(round == 0
                             ? "== storm 0: cold, every device is new to the service"
                             : "== storm " + round + ": fleet reboot, the same hosts again (devices seen before; fresh nonces and evidence)");
@@ -161,6 +182,8 @@ public final class BootStorm {
             } finally {
                 pool.shutdownNow();
             }
+        } finally {
+            service.close();
         }
         System.out.println("load average at end: " + loadAverage());
     }

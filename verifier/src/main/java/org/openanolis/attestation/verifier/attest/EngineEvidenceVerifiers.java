@@ -98,6 +98,27 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         return r.orThrow();
     }
 
+    /**
+     * The warm start for one device (see {@link GpuEvidenceVerifier#warm}): its PEM chain parsed
+     * into the chain cache, the chain validated into the engine's cache, and its recorded OCSP
+     * answers that are judged good offered to the OCSP source (kept by a caching one).
+     */
+    @Override
+    public boolean warmGpu(GpuEvidence e, Map<String, byte[]> recordedOcsp, java.time.Instant recordedAt,
+                           VerificationContext ctx) {
+        List<X509Certificate> certs;
+        X509Certificate root;
+        try {
+            certs = chain(e.certChainPem());
+            root = ctx.trustAnchors().nvidiaDeviceIdentityCa();
+        } catch (VerificationException ex) {
+            return false;
+        }
+        org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
+                new org.openanolis.attestation.verifier.gpu.GpuEvidence(e.tee(), null, e.report(), certs);
+        return gpu.warm(ev, root, recordedOcsp, recordedAt, ocsp, ctx.clock()).chainValid();
+    }
+
     // The sources below report what they hand to the engines to CollateralUsage (the verification
     // log records it); they return the delegate's objects unchanged, so the engines' caches work.
 
@@ -149,6 +170,11 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
             @Override
             public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws java.io.IOException {
                 return noted(subject, s.held(subject, issuer));
+            }
+
+            @Override
+            public boolean keep(X509Certificate subject, X509Certificate issuer, byte[] der, java.time.Instant at) {
+                return s.keep(subject, issuer, der, at);
             }
 
             private Optional<Answer> noted(X509Certificate subject, Optional<Answer> a) {

@@ -31,9 +31,13 @@ public final class SimulatedDeployment implements AutoCloseable {
     private final LiveEngines engines;
     private final ServiceLauncher.Running running;
     private final ServiceConfig config;
+    private final Clock clock;
+    /** Set when {@link #restart} handed the vendor services and the work directory to a successor. */
+    private volatile boolean handedOver;
 
     private SimulatedDeployment(Path workDir, boolean deleteWorkDir, VendorServices vendors, LiveEngines engines,
-                                ServiceLauncher.Running running, ServiceConfig config) {
+                                ServiceLauncher.Running running, ServiceConfig config, Clock clock) {
+        this.clock = clock;
         this.workDir = workDir;
         this.deleteWorkDir = deleteWorkDir;
         this.vendors = vendors;
@@ -74,15 +78,32 @@ public final class SimulatedDeployment implements AutoCloseable {
             customize.accept(c);
             c.validate();
             c.port = 0; // a free port (validation wants a real one; 0 is for in-process use only)
-            LiveEngines engines = new LiveEngines(c, clock);
-            // null: every appraisal goes to the service's verification log, as in production.
-            ServiceLauncher.Running running = ServiceLauncher.start(c, clock, a -> engines.verifiers(),
-                    (AttestationRecorder) null, engines::status);
-            return new SimulatedDeployment(workDir, deleteWorkDir, vendors, engines, running, c);
+            return launch(workDir, deleteWorkDir, vendors, c, clock);
         } catch (Exception | Error e) {
             vendors.close();
             throw e;
         }
+    }
+
+    private static SimulatedDeployment launch(Path workDir, boolean deleteWorkDir, VendorServices vendors,
+                                              ServiceConfig c, Clock clock) throws Exception {
+        LiveEngines engines = new LiveEngines(c, clock);
+        // null: every appraisal goes to the service's verification log, as in production.
+        ServiceLauncher.Running running = ServiceLauncher.start(c, clock, a -> engines.verifiers(),
+                (AttestationRecorder) null, engines::status);
+        return new SimulatedDeployment(workDir, deleteWorkDir, vendors, engines, running, c, clock);
+    }
+
+    /**
+     * Restarts the service: stops this one gracefully and starts a new one on the same
+     * configuration and data directory (its database, verification log, keys and collateral
+     * copies), with new engines whose caches are empty, as after a process restart. The vendor
+     * services keep running. This deployment is done afterwards; close the returned one.
+     */
+    public SimulatedDeployment restart() throws Exception {
+        running.close().toCompletionStage().toCompletableFuture().join();
+        handedOver = true;
+        return launch(workDir, deleteWorkDir, vendors, config, clock);
     }
 
     /** The service's base URL, e.g. {@code http://127.0.0.1:41234}. */
@@ -114,6 +135,9 @@ public final class SimulatedDeployment implements AutoCloseable {
     /** Stops the service (gracefully), the vendor services, and deletes the work directory if it made it. */
     @Override
     public void close() {
+        if (handedOver) {
+            return;
+        }
         try {
             running.close().toCompletionStage().toCompletableFuture().join();
         } finally {

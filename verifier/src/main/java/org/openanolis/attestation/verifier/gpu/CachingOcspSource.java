@@ -78,6 +78,36 @@ public final class CachingOcspSource implements OcspSource {
         return answer;
     }
 
+    /**
+     * Keeps {@code responseDer} for {@code subject} as if it had been fetched at {@code fetchedAt}
+     * (never later than now): until its {@code nextUpdate}, at most {@code maxAge} after
+     * {@code fetchedAt}. Not kept when that time has passed, the response has no single
+     * {@code nextUpdate}, or a longer-kept answer is already held.
+     */
+    @Override
+    public boolean keep(X509Certificate subject, X509Certificate issuer, byte[] responseDer, Instant fetchedAt) {
+        Instant now = clock.instant();
+        Instant fetched = fetchedAt.isAfter(now) ? now : fetchedAt;
+        Instant next = nextUpdate(responseDer);
+        if (next == null) {
+            return false;
+        }
+        Instant keep = fetched.plus(maxAge).isBefore(next) ? fetched.plus(maxAge) : next;
+        if (!now.isBefore(keep)) {
+            return false;
+        }
+        String key = key(subject, issuer);
+        Cached old = cache.get(key);
+        if (old != null && !old.keepUntil().isBefore(keep)) {
+            return false;
+        }
+        if (cache.size() >= MAX_ENTRIES) {
+            cache.clear();
+        }
+        cache.put(key, new Cached(new Answer(responseDer, false), keep));
+        return true;
+    }
+
     /** How many certificates have a kept answer. */
     public int size() {
         return cache.size();

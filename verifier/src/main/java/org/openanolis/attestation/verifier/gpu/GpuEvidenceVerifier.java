@@ -3,7 +3,9 @@ package org.openanolis.attestation.verifier.gpu;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -409,6 +411,49 @@ public final class GpuEvidenceVerifier {
 
     private static String compactVersion(String dotted) {
         return dotted.replace(".", "").toUpperCase(Locale.ROOT);
+    }
+
+    /** What {@link #warm} did for one device. */
+    public record WarmOutcome(boolean chainValid, int ocspAnswersKept) {}
+
+    /**
+     * Prepares the per-device caches for a device this service verified before (the warm start
+     * from the verification log): validates its device chain exactly as a request would (the
+     * outcome, valid or not, is cached by the chain's bytes) and offers {@code ocsp} the recorded
+     * OCSP answers of its chain ({@code recordedOcsp}: certificate serial in lower-case hex → DER
+     * response, received at {@code recordedAt}) that are judged good now. Nothing here speaks for a
+     * request: each request still checks the certificate windows, the report signature, the nonce
+     * and every held answer (as pre-recorded). Asks no responder.
+     */
+    public WarmOutcome warm(GpuEvidence evidence, X509Certificate root, Map<String, byte[]> recordedOcsp,
+                            Instant recordedAt, OcspSource ocsp, Clock clock) {
+        DeviceIdentity id;
+        try {
+            id = deviceIdentity(evidence, root);
+        } catch (VerificationException e) {
+            return new WarmOutcome(false, 0);
+        }
+        List<X509Certificate> certs = id.path().certificates();
+        int kept = 0;
+        // The answers a request's device-chain check would look up: certificates 1 .. size-2.
+        for (int i = 1; i + 1 < certs.size(); i++) {
+            byte[] der = recordedOcsp.get(certs.get(i).getSerialNumber().toString(16));
+            if (der == null) {
+                continue;
+            }
+            try {
+                if (ocsp.held(certs.get(i), certs.get(i + 1)).isPresent()) {
+                    continue; // a CA every device shares: kept once
+                }
+            } catch (IOException e) {
+                continue;
+            }
+            if (ocspChecker.judgesGood(certs, i, der, clock)
+                    && ocsp.keep(certs.get(i), certs.get(i + 1), der, recordedAt)) {
+                kept++;
+            }
+        }
+        return new WarmOutcome(true, kept);
     }
 
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {

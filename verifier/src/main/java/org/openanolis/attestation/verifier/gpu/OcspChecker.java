@@ -189,6 +189,23 @@ final class OcspChecker {
         return judgeInMode(answer.get(), certs, i, nonceExt, field, mode, clock, out);
     }
 
+    /**
+     * Whether {@code der}, taken as a pre-recorded answer for {@code certs[i]} (issued by
+     * {@code certs[i+1]}), is judged {@code good} now: signed by a CA of the path or its delegated
+     * responder, about this certificate, within its window. Used before a recorded answer is held
+     * again (warm start from the verification log); the judged facts are remembered like those of
+     * any answer. Never throws.
+     */
+    boolean judgesGood(List<X509Certificate> certs, int i, byte[] der, Clock clock) {
+        try {
+            Map<String, Object> out = judge(new OcspSource.Answer(der, false), certs, i, null,
+                    "ocsp.warm_start[" + i + "]", clock, new LinkedHashMap<>());
+            return "good".equals(out.get("status"));
+        } catch (VerificationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Judges an answer; in best-effort mode a bad (not revoked, not unknown) answer counts as unavailable. */
     private Map<String, Object> judgeInMode(OcspSource.Answer answer, List<X509Certificate> certs, int i,
                                             Extension nonceExt, String field, OcspMode mode, Clock clock,

@@ -2,6 +2,7 @@ package org.openanolis.attestation.verifier.gpu;
 
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +27,16 @@ public interface OcspSource {
      */
     default Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws IOException {
         return Optional.empty();
+    }
+
+    /**
+     * Offers a response this service received earlier (at {@code fetchedAt}) for {@code subject},
+     * to be held like one of its own answers: the warm start from the verification log. Returns
+     * whether it was kept. Sources that keep nothing ignore it (the default). The caller has judged
+     * the response good; the verifier judges it again, as pre-recorded, on every use.
+     */
+    default boolean keep(X509Certificate subject, X509Certificate issuer, byte[] responseDer, Instant fetchedAt) {
+        return false;
     }
 
     /** A source with no answers (used with {@link OcspMode#OFF}). */

@@ -110,6 +110,12 @@ public final class ServiceConfig {
      * sharing a keystore must not each rotate (rotate one, then restart the others).
      */
     public int tokenKeyRotationSeconds = 0;
+    /**
+     * At start-up, warm the GPU/NVSwitch caches from this many newest log entries (device chains
+     * validated again, recorded OCSP answers still good held again), on a background thread;
+     * 0 = off.
+     */
+    public int gpuWarmStartEntries = 20_000;
     // --- end verification log ----------------------------------------------------------------
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -184,6 +190,8 @@ public final class ServiceConfig {
         require(logCheckpointIntervalSeconds >= 1 && logCheckpointIntervalSeconds <= 86_400,
                 "log_checkpoint_interval_seconds must be 1..86400");
         require(auditorToken == null || auditorToken.length() >= 16, "auditor_token must be at least 16 characters");
+        require(gpuWarmStartEntries >= 0 && gpuWarmStartEntries <= 1_000_000,
+                "gpu_warm_start_entries must be 0 (off) .. 1000000");
         require(tokenKeyRotationSeconds == 0 || (tokenKeyRotationSeconds >= 60
                 && tokenKeyRotationSeconds >= tokenLifetimeSeconds),
                 "token_key_rotation_seconds must be 0 (off) or at least 60 and at least token_lifetime_seconds");

@@ -20,9 +20,11 @@ import org.openanolis.attestation.verifier.VerificationContext;
 import org.openanolis.attestation.verifier.attest.AttestationRecorder;
 import org.openanolis.attestation.verifier.attest.AttestationService;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
+import org.openanolis.attestation.verifier.gpu.DeviceCacheLimits;
 import org.openanolis.attestation.verifier.log.LogDatabase;
 import org.openanolis.attestation.verifier.nonce.NonceService;
 import org.openanolis.attestation.verifier.service.log.AuditorAuth;
+import org.openanolis.attestation.verifier.service.log.GpuWarmStart;
 import org.openanolis.attestation.verifier.service.log.LogRoutes;
 import org.openanolis.attestation.verifier.service.log.LogService;
 import org.openanolis.attestation.verifier.service.log.ReleaseReceiptRoutes;
@@ -46,13 +48,14 @@ public final class ServiceLauncher {
      * @param log      the verification log over the same database
      */
     public record Running(Vertx vertx, AttestationServer server, SigningKeys keys, NonceService nonces,
-                          Database database, PolicyServices policies, LogService log) {
+                          Database database, PolicyServices policies, LogService log, GpuWarmStart warmStart) {
         public int port() {
             return server.actualPort();
         }
 
         /** Graceful shutdown: stops accepting, lets in-flight requests finish, closes Vert.x, the log, then the database. */
         public Future<Void> close() {
+            warmStart.stop();
             return vertx.close().eventually(() -> {
                 log.close();
                 database.close();
@@ -126,13 +129,18 @@ public final class ServiceLauncher {
                 : LogDatabase.sqlite(config.dataPath().resolve(Database.SQLITE_FILE), LogDatabase.SqliteDurability.FULL);
         LogService log = LogService.open(config, logDb, clock, version());
         AttestationRecorder effectiveRecorder = recorder != null ? recorder : log.recorder();
-        AttestationService service = new AttestationService(nonces, verifiers.apply(anchors), policies::appraiser,
+        EvidenceVerifiers engines = verifiers.apply(anchors);
+        AttestationService service = new AttestationService(nonces, engines, policies::appraiser,
                 issuer, effectiveRecorder, () -> new VerificationContext(clock, anchors));
+        // Devices of the newest log entries get their chains and good OCSP answers cached again.
+        GpuWarmStart warmStart = new GpuWarmStart(log.store(), engines, () -> new VerificationContext(clock, anchors),
+                clock, config.gpuWarmStartEntries, DeviceCacheLimits.perDevice(1));
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
                 () -> new JsonObject().put("trust_anchors", anchors.origin())
                         .put("version", version())
                         .put("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
-                        .put("collateral", new JsonObject(collateralStatus.get())),
+                        .put("collateral", new JsonObject(collateralStatus.get()))
+                        .put("gpu_warm_start", new JsonObject(warmStart.status())),
                 new AdminRoutes(policies, new BundleVerifier(anchors), clock, config.denyContraindicated).withLog(log)
                         .withTokenKeys(keys));
         server.withRoutes(new LogRoutes(log, AuditorAuth.staticToken(config.auditorToken))::mount);
@@ -151,7 +159,8 @@ public final class ServiceLauncher {
                     .onFailure(e -> System.getLogger(ServiceLauncher.class.getName())
                             .log(System.Logger.Level.WARNING, "scheduled token-key rotation failed", e)));
         }
-        return new Running(vertx, server, keys, nonces, database, policies, log);
+        warmStart.start();
+        return new Running(vertx, server, keys, nonces, database, policies, log, warmStart);
     }
 
     /** The nonce key from configuration, or one generated once and kept in the data directory. */

@@ -1,0 +1,225 @@
+package org.openanolis.attestation.verifier.service.log;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.Supplier;
+import org.openanolis.attestation.certs.Digests;
+import org.openanolis.attestation.certs.Hex;
+import org.openanolis.attestation.verifier.VerificationContext;
+import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
+import org.openanolis.attestation.verifier.attest.GpuEvidence;
+import org.openanolis.attestation.verifier.log.CollateralReference;
+import org.openanolis.attestation.verifier.log.EvidenceItem;
+import org.openanolis.attestation.verifier.log.LogEntry;
+import org.openanolis.attestation.verifier.log.LogFormatException;
+import org.openanolis.attestation.verifier.log.LogRecords;
+import org.openanolis.attestation.verifier.log.LogSource;
+import org.openanolis.attestation.verifier.log.LogStorageException;
+import org.openanolis.attestation.verifier.log.Sha256Digest;
+
+/**
+ * The warm start of a (re)started service from its own verification log: the GPUs and NVSwitches
+ * of the newest {@code maxEntries} entries get their device chains validated into the engines'
+ * caches, and the OCSP answers recorded with them that are still good are held again. A
+ * 10,000-GPU cluster that reboots together with its attestation service (a site power event) then
+ * costs what a fleet reboot costs instead of what 10,000 never-seen devices cost: two P-384
+ * verifications with first-seen keys and an OCSP round trip per device.
+ *
+ * <p>Nothing read here is trusted: every chain is validated against the pinned root as a request
+ * would, every answer is judged (signature, certificate, window, status good) before it is held,
+ * and every request still judges everything again. A damaged or doctored log can only waste the
+ * warm-up's own bounded CPU. Runs on one background thread, newest entries first; requests are
+ * served from the start and simply find more of their devices cached as it proceeds.
+ */
+public final class GpuWarmStart implements Runnable {
+    private static final System.Logger LOG = System.getLogger(GpuWarmStart.class.getName());
+    private static final int PAGE = 200;
+
+    private final LogSource log;
+    private final EvidenceVerifiers verifiers;
+    private final Supplier<VerificationContext> context;
+    private final Clock clock;
+    private final int maxEntries;
+    private final int maxDevices;
+
+    private volatile String state = "pending";
+    private volatile boolean stopped;
+    private volatile String error;
+    private volatile long entriesRead;
+    private volatile long devices;
+    private volatile long chainsInvalid;
+    private volatile long ocspAnswersOffered;
+    private volatile Instant started;
+    private volatile Duration took;
+
+    /**
+     * @param maxEntries newest log entries to read (0: off)
+     * @param maxDevices distinct devices to warm at most (the engines' per-device cache size)
+     */
+    public GpuWarmStart(LogSource log, EvidenceVerifiers verifiers, Supplier<VerificationContext> context, Clock clock,
+                        int maxEntries, int maxDevices) {
+        this.log = log;
+        this.verifiers = verifiers;
+        this.context = context;
+        this.clock = clock;
+        this.maxEntries = maxEntries;
+        this.maxDevices = maxDevices;
+        if (maxEntries <= 0) {
+            state = "off";
+        }
+    }
+
+    /** Starts the warm-up on its own daemon thread (nothing when off). */
+    public GpuWarmStart start() {
+        if (maxEntries > 0) {
+            Thread t = new Thread(this, "gpu-warm-start");
+            t.setDaemon(true);
+            t.start();
+        }
+        return this;
+    }
+
+    /** Asks the warm-up to stop after the device it is on (service shutdown). */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** For {@code /v1/status}: state ({@code off}, {@code pending}, {@code running}, {@code done}, {@code stopped}, {@code failed}) and counts. */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", state);
+        m.put("max_entries", maxEntries);
+        m.put("entries_read", entriesRead);
+        m.put("devices", devices);
+        m.put("chains_invalid", chainsInvalid);
+        m.put("ocsp_answers_offered", ocspAnswersOffered);
+        if (took != null) {
+            m.put("seconds", took.toMillis() / 1000.0);
+        }
+        if (error != null) {
+            m.put("error", error);
+        }
+        return m;
+    }
+
+    /** Whether the warm-up has ended (done, stopped, failed or off). */
+    public boolean finished() {
+        String s = state;
+        return !s.equals("pending") && !s.equals("running");
+    }
+
+    @Override
+    public void run() {
+        started = clock.instant();
+        state = "running";
+        try {
+            warm();
+            state = stopped ? "stopped" : "done";
+        } catch (LogStorageException | RuntimeException e) {
+            error = String.valueOf(e.getMessage());
+            state = stopped ? "stopped" : "failed";
+            if (!stopped) {
+                LOG.log(System.Logger.Level.WARNING, "GPU warm start from the verification log failed", e);
+            }
+        } finally {
+            took = Duration.between(started, clock.instant());
+        }
+        LOG.log(System.Logger.Level.INFO, "GPU warm start " + state + ": " + status());
+    }
+
+    private void warm() throws LogStorageException {
+        long end = log.endIndex();
+        long first = Math.max(log.firstIndex(), end - maxEntries);
+        Set<String> seenChains = new HashSet<>();
+        // Answers about the CAs every device shares repeat in every entry: read each digest once.
+        Map<Sha256Digest, byte[]> blobs = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Sha256Digest, byte[]> eldest) {
+                return size() > 1024;
+            }
+        };
+        VerificationContext ctx = context.get();
+        for (long to = end; to > first && !stopped; to -= PAGE) {
+            long from = Math.max(first, to - PAGE);
+            SortedMap<Long, byte[]> page = log.entries(from, to);
+            List<byte[]> newestFirst = new ArrayList<>(page.values());
+            java.util.Collections.reverse(newestFirst);
+            for (byte[] stored : newestFirst) {
+                if (stopped || devices >= maxDevices) {
+                    return;
+                }
+                entriesRead++;
+                LogEntry entry;
+                try {
+                    if (!(LogRecords.decode(stored) instanceof LogRecords.Attestation a)) {
+                        continue; // a release receipt
+                    }
+                    entry = a.entry();
+                } catch (LogFormatException e) {
+                    continue; // the auditor reports it; nothing to warm from
+                }
+                warmEntry(entry, seenChains, blobs, ctx);
+            }
+            if (devices >= maxDevices) {
+                return;
+            }
+        }
+    }
+
+    private void warmEntry(LogEntry entry, Set<String> seenChains, Map<Sha256Digest, byte[]> blobs,
+                           VerificationContext ctx) throws LogStorageException {
+        Map<String, Map<String, EvidenceItem>> bySubmodule = new HashMap<>();
+        for (EvidenceItem e : entry.evidence()) {
+            if (GpuEvidence.TEES.contains(e.tee())) {
+                bySubmodule.computeIfAbsent(e.submodule(), k -> new HashMap<>()).put(e.kind(), e);
+            }
+        }
+        for (Map.Entry<String, Map<String, EvidenceItem>> d : bySubmodule.entrySet()) {
+            EvidenceItem chain = d.getValue().get("cert_chain");
+            EvidenceItem report = d.getValue().get("report");
+            if (chain == null || report == null || devices >= maxDevices || stopped) {
+                continue;
+            }
+            byte[] pem = chain.bytes();
+            if (!seenChains.add(chain.tee() + "/" + Hex.encode(Digests.sha256(pem)))) {
+                continue; // a newer entry already warmed this device
+            }
+            Map<String, byte[]> ocsp = new HashMap<>();
+            for (CollateralReference ref : entry.collateral()) {
+                if (!ref.submodule().equals(d.getKey()) || !ref.kind().startsWith("ocsp/")) {
+                    continue;
+                }
+                byte[] der = blobs.get(ref.sha256());
+                if (der == null) {
+                    der = log.collateral(ref.sha256()).orElse(null);
+                    if (der == null || !MessageDigest.isEqual(Digests.sha256(der), ref.sha256().bytes())) {
+                        continue; // missing or damaged: the request will ask the responder
+                    }
+                    blobs.put(ref.sha256(), der);
+                }
+                ocsp.put(ref.kind().substring("ocsp/".length()), der);
+            }
+            GpuEvidence evidence;
+            try {
+                evidence = new GpuEvidence(chain.tee(), report.bytes(), pem);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            devices++;
+            ocspAnswersOffered += ocsp.size();
+            if (!verifiers.warmGpu(evidence, ocsp, entry.instant(), ctx)) {
+                chainsInvalid++;
+            }
+        }
+    }
+}
