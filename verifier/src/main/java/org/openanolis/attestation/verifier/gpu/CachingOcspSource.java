@@ -67,8 +67,8 @@ public final class CachingOcspSource implements OcspSource {
         Optional<Answer> answer = upstream.fetch(query);
         if (answer.isPresent()) {
             Instant next = nextUpdate(answer.get().responseDer());
-            if (next != null) {
-                Instant keep = now.plus(maxAge).isBefore(next) ? now.plus(maxAge) : next;
+            Instant keep = next == null ? null : now.plus(maxAge).isBefore(next) ? now.plus(maxAge) : next;
+            if (keep != null && now.isBefore(keep)) {
                 if (cache.size() >= MAX_ENTRIES) {
                     cache.clear();
                 }

@@ -30,8 +30,6 @@ import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
  * directory.
  */
 public final class LiveEngines {
-    /** Longest time an OCSP answer is reused (never past its own nextUpdate). */
-    static final Duration OCSP_MAX_AGE = Duration.ofHours(1);
     private final EngineEvidenceVerifiers verifiers;
     private final Map<String, java.util.function.Supplier<Map<String, Object>>> status = new LinkedHashMap<>();
 
@@ -72,7 +70,7 @@ public final class LiveEngines {
         status.put("amd_kds", kds::status);
         verifiers = new EngineEvidenceVerifiers(intel, kds, GpuEvidenceVerifier.builder().build(), rims,
                 new CachingOcspSource(new HttpOcspSource(URI.create(c.nvidiaOcspUrl), timeout), clock,
-                        OCSP_MAX_AGE), mode);
+                        Duration.ofSeconds(c.ocspCacheMaxAgeSeconds)), mode);
     }
 
     public EngineEvidenceVerifiers verifiers() {

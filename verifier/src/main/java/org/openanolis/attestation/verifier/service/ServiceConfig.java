@@ -64,6 +64,12 @@ public final class ServiceConfig {
     public int rateLimitBurst = 200;
     /** OCSP for GPU chains: {@code required}, {@code best-effort} or {@code off}. */
     public String ocspMode = "best-effort";
+    /**
+     * Longest time an OCSP answer for a GPU/NVSwitch certificate is reused, never past its own
+     * nextUpdate (0 = ask on every attestation). Longer keeps make fleet reboots cheaper and see
+     * revocations later.
+     */
+    public int ocspCacheMaxAgeSeconds = 3600;
 
     // ---- policy store, appraisal and admin API (issue 6; docs/configuration.md) ----
     /** PostgreSQL JDBC URL ({@code jdbc:postgresql://…}) shared by replicas; null: SQLite in {@code data_dir}. */
@@ -190,6 +196,8 @@ public final class ServiceConfig {
         require(logCheckpointIntervalSeconds >= 1 && logCheckpointIntervalSeconds <= 86_400,
                 "log_checkpoint_interval_seconds must be 1..86400");
         require(auditorToken == null || auditorToken.length() >= 16, "auditor_token must be at least 16 characters");
+        require(ocspCacheMaxAgeSeconds >= 0 && ocspCacheMaxAgeSeconds <= 7 * 86_400,
+                "ocsp_cache_max_age_seconds must be 0..604800");
         require(gpuWarmStartEntries >= 0 && gpuWarmStartEntries <= 1_000_000,
                 "gpu_warm_start_entries must be 0 (off) .. 1000000");
         require(tokenKeyRotationSeconds == 0 || (tokenKeyRotationSeconds >= 60

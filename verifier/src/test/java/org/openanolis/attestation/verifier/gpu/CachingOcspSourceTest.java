@@ -80,4 +80,43 @@ class CachingOcspSourceTest {
         assertEquals(3, calls.get());
         assertEquals(2, source.size());
     }
+
+    @Test
+    void keepsOfferedAnswersOnlyWithinTheirKeepTimeAndAZeroMaxAgeKeepsNothing() throws Exception {
+        SimulatedNvidiaDevice gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(GpuTestFixture.PKI);
+        List<X509Certificate> chain = gpu.credentials().chain();
+        X509Certificate subject = chain.get(1);
+        X509Certificate issuer = chain.get(2);
+        byte[] der = OcspResponseFactory.response(subject.getSerialNumber(), issuer, GpuTestFixture.PKI.keyOf(issuer),
+                null, new OcspResponseFactory.Status.Good(), NOW.minus(Duration.ofMinutes(30)),
+                NOW.plus(Duration.ofHours(2)), null);
+        AtomicInteger calls = new AtomicInteger();
+        OcspSource upstream = q -> {
+            calls.incrementAndGet();
+            return Optional.of(new OcspSource.Answer(der, true));
+        };
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        CachingOcspSource source = new CachingOcspSource(upstream, clock, Duration.ofHours(1));
+        // received 61 minutes ago: past the keep time
+        assertFalse(source.keep(subject, issuer, der, NOW.minus(Duration.ofMinutes(61))));
+        assertTrue(source.held(subject, issuer).isEmpty());
+        // received 30 minutes ago: kept for the remaining 30, as pre-recorded
+        assertTrue(source.keep(subject, issuer, der, NOW.minus(Duration.ofMinutes(30))));
+        assertFalse(source.held(subject, issuer).orElseThrow().answersThisRequest());
+        // an older copy does not replace it; a time in the future counts as now
+        assertFalse(source.keep(subject, issuer, der, NOW.minus(Duration.ofMinutes(45))));
+        assertTrue(source.keep(subject, issuer, der, NOW.plus(Duration.ofDays(1))));
+        // not an OCSP response: nothing to keep
+        assertFalse(source.keep(chain.get(2), chain.get(3), new byte[] {0x30, 0x00}, NOW));
+        assertEquals(1, source.size());
+        assertEquals(0, calls.get());
+
+        CachingOcspSource never = new CachingOcspSource(upstream, clock, Duration.ZERO);
+        OcspSource.Query q = new OcspSource.Query(subject, issuer, new byte[] {1});
+        assertTrue(never.fetch(q).orElseThrow().answersThisRequest());
+        assertTrue(never.fetch(q).orElseThrow().answersThisRequest(), "max age 0: asked on every use");
+        assertEquals(2, calls.get());
+        assertFalse(never.keep(subject, issuer, der, NOW));
+        assertEquals(0, never.size());
+    }
 }

@@ -1,6 +1,7 @@
 package org.openanolis.attestation.verifier.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openanolis.attestation.simulator.host.SimulatedEnvironment;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
@@ -88,5 +90,18 @@ class GpuWarmStartServiceTest {
         } finally {
             d.close();
         }
+    }
+
+    @Test
+    void theKnobsAreBoundedAndNamedInTheError() throws Exception {
+        assertEquals(20_000, ServiceConfig.load(null, Map.of()).gpuWarmStartEntries);
+        assertEquals(0, ServiceConfig.load(null, Map.of("ATTESTATION_GPU_WARM_START_ENTRIES", "0")).gpuWarmStartEntries);
+        ServiceConfig.ConfigException e = assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("ATTESTATION_GPU_WARM_START_ENTRIES", "-1")));
+        assertTrue(e.getMessage().contains("gpu_warm_start_entries"), e.getMessage());
+        assertEquals(3600, ServiceConfig.load(null, Map.of()).ocspCacheMaxAgeSeconds);
+        e = assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("ATTESTATION_OCSP_CACHE_MAX_AGE_SECONDS", "604801")));
+        assertTrue(e.getMessage().contains("ocsp_cache_max_age_seconds"), e.getMessage());
     }
 }
