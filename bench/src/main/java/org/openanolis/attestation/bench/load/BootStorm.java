@@ -2,6 +2,7 @@ package org.openanolis.attestation.bench.load;
 
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,11 +14,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openanolis.attestation.simulator.host.SimulatedEnvironment;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
+import org.openanolis.attestation.simulator.host.VendorServices;
 import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
+import org.openanolis.attestation.verifier.service.ServiceConfig;
 
 /**
  * Boot storm (issue #9): {@code --hosts} simulated TDX hosts with {@code --gpus} Hopper GPUs each
@@ -34,7 +38,7 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar org.openanolis.attestation.bench.load.BootStorm
  * [--hosts 1250] [--gpus 8] [--connections 64] [--warmup 200] [--wave 250] [--workers 0]
- * [--warmup-hosts 64] [--reboots 0] [--restart false]}</pre>
+ * [--warmup-hosts 64] [--reboots 0] [--restart false] [--service-jvm false]}</pre>
  *
  * <p>{@code --reboots N} boots the same hosts N more times after the cold storm (fresh nonces and
  * evidence, the same devices): a fleet reboot, where the service has seen every device before and
@@ -45,7 +49,12 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
  * (same data directory, database and log; new engines with empty caches): a site power event
  * where the service comes back with the fleet. The restarted service warms its per-device caches
  * from its log ({@code gpu_warm_start_entries}); the warm-up's time and CPU are printed. The
- * restart is in-process, so the JIT stays warm: a new JVM would add its compilation on top.
+ * restart is in-process unless {@code --service-jvm true}.
+ *
+ * <p>{@code --service-jvm true} runs the service in a JVM of its own ({@code verifier serve} from
+ * this class path, {@link ServiceProcess}); a restart is then a new process with a cold JIT, and
+ * the service's CPU (with its JIT and GC threads) is reported apart from this JVM's (load
+ * generator, simulated hosts and vendor services).
  */
 public final class BootStorm {
     private static final Pattern NONCE = Pattern.compile("\"nonce\"\\s*:\\s*\"([^\"]+)\"");
@@ -55,7 +64,7 @@ public final class BootStorm {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--hosts", "1250", "--gpus", "8", "--connections", "64",
                 "--warmup", "200", "--workers", "0", "--wave", "250",
-                "--warmup-hosts", "64", "--reboots", "0", "--restart", "false"));
+                "--warmup-hosts", "64", "--reboots", "0", "--restart", "false", "--service-jvm", "false"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -83,10 +92,14 @@ public final class BootStorm {
                 (System.nanoTime() - b0) / 1e9);
         int workers = Integer.parseInt(a.get("--workers"));
         boolean restart = Boolean.parseBoolean(a.get("--restart"));
-        SimulatedDeployment service = SimulatedDeployment.start(env, Clock.systemUTC(), c -> {
+        boolean ownJvm = Boolean.parseBoolean(a.get("--service-jvm"));
+        Consumer<ServiceConfig> customize = c -> {
             c.rateLimitPerSecond = 0;
             c.workerPoolSize = workers;
-        });
+        };
+        Service service = ownJvm ? Service.ownJvm(env, customize) : Service.inProcess(env, customize);
+        System.out.println(ownJvm ? "service: own JVM (verifier serve), pid " + service.pid()
+                : "service: in this JVM (SimulatedDeployment)");
         try {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {
@@ -94,7 +107,7 @@ public final class BootStorm {
                 for (int i = 0; i < warmup; i++) {
                     warmHosts.add(warm.get(i % warm.size()));
                 }
-                List<Buffer> warmBodies = bodies(warmHosts, nonces(service, warmup, pool), pool);
+                List<Buffer> warmBodies = bodies(warmHosts, nonces(service.baseUri(), warmup, pool), pool);
                 System.out.println("warm-up: " + LoadGenerator.run("127.0.0.1", service.port(), warmBodies,
                         connections, 0));
 
@@ -106,13 +119,14 @@ public final class BootStorm {
                         long t0 = System.nanoTime();
                         service = service.restart();
                         double up = (System.nanoTime() - t0) / 1e9;
-                        while (!service.service().warmStart().finished()) {
+                        while (!service.warmStartFinished()) {
                             Thread.sleep(5);
                         }
-                        System.out.printf("== service restarted in %.2f s (same database and log, new engines with empty caches); "
-                                        + "warm start from the log: %s, %.2f s after start, process CPU %.2f CPU-s%n", up,
-                                service.service().warmStart().status(), (System.nanoTime() - t0) / 1e9 - up,
-                                cpuSeconds() - c0);
+                        System.out.printf("== service restarted in %.2f s (same database and log, new engines with empty caches%s); "
+                                        + "warm start from the log: %s, done %.2f s after start; CPU: this JVM %.2f CPU-s%s%n", up,
+                                ownJvm ? ", new JVM" : "", service.warmStartStatus(), (System.nanoTime() - t0) / 1e9 - up,
+                                cpuSeconds() - c0, ownJvm ? String.format(", service JVM %.2f CPU-s (JIT %.2f)",
+                                        service.cpuSeconds(), service.jitSeconds()) : "");
                     }
                     System.out.println(round == 0
                             ? "== storm 0: cold, every device is new to the service"
@@ -121,29 +135,43 @@ public final class BootStorm {
                     double attestSeconds = 0;
                     double evidenceSeconds = 0;
                     double stormCpu = 0;
+                    double serviceCpu = 0;
+                    double serviceJit = 0;
+                    double serviceGc = 0;
                     int ok = 0;
                     Map<String, Integer> failures = new java.util.TreeMap<>();
                     Map<String, Double> attestCpuByGroup = new java.util.TreeMap<>();
                     double attestCpuTotal = 0;
                     double attestJit = 0;
                     double attestGc = 0;
+                    Map<String, Double> serviceThreads0 = service.threadCpu();
+                    int ocsp0 = service.ocspRequests();
+                    int rim0 = service.rimRequests();
                     for (int from = 0; from < hostCount; from += wave) {
                         List<SimulatedHost> waveHosts = hosts.subList(from, Math.min(hostCount, from + wave));
                         double c0 = cpuSeconds();
+                        double s0 = service.cpuSeconds();
                         long n0 = System.nanoTime();
-                        List<String> nonces = nonces(service, waveHosts.size(), pool);
+                        List<String> nonces = nonces(service.baseUri(), waveHosts.size(), pool);
                         nonceSeconds += (System.nanoTime() - n0) / 1e9;
                         stormCpu += cpuSeconds() - c0;
+                        serviceCpu += service.cpuSeconds() - s0;
                         long e0 = System.nanoTime();
                         List<Buffer> bodies = bodies(waveHosts, nonces, pool);
                         evidenceSeconds += (System.nanoTime() - e0) / 1e9;
                         double c1 = cpuSeconds();
+                        double s1 = service.cpuSeconds();
+                        double sj1 = service.jitSeconds();
+                        double sg1 = service.gcSeconds();
                         Map<String, Double> t1 = threadCpuByGroup();
                         double jit1 = jitSeconds();
                         double gc1 = gcSeconds();
                         LoadGenerator.Result r = LoadGenerator.run("127.0.0.1", service.port(), bodies, connections, 0);
                         double attestCpu = cpuSeconds() - c1;
                         stormCpu += attestCpu;
+                        serviceCpu += service.cpuSeconds() - s1;
+                        serviceJit += service.jitSeconds() - sj1;
+                        serviceGc += service.gcSeconds() - sg1;
                         attestCpuTotal += attestCpu;
                         threadCpuByGroup().forEach((k, v) -> attestCpuByGroup.merge(k, v - t1.getOrDefault(k, 0.0),
                                 Double::sum));
@@ -160,25 +188,43 @@ public final class BootStorm {
                     System.out.println("failures by reason: " + (failures.isEmpty() ? "none" : failures));
                     System.out.printf("(hosts' evidence generation between the phases, not counted: %.2f s)%n",
                             evidenceSeconds);
-                    System.out.printf("process CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
-                                    + "service, client and simulated vendor services together; %d cores x %.2f s = %.2f available)%n",
-                            stormCpu, stormCpu * 1000 / hostCount, Runtime.getRuntime().availableProcessors(),
-                            nonceSeconds + attestSeconds,
-                            Runtime.getRuntime().availableProcessors() * (nonceSeconds + attestSeconds));
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    System.out.printf("vendor requests during the storm: OCSP %d, RIM %d%n",
+                            service.ocspRequests() - ocsp0, service.rimRequests() - rim0);
+                    if (ownJvm) {
+                        StringBuilder st = new StringBuilder();
+                        service.threadCpu().forEach((k, v) -> {
+                            double d = v - serviceThreads0.getOrDefault(k, 0.0);
+                            if (d >= 0.05) {
+                                st.append(String.format(" [%s]=%.2f", k, d));
+                            }
+                        });
+                        System.out.println("service JVM CPU-s by thread (storm, incl. the phases between waves):" + st);
+                        System.out.printf("service JVM CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
+                                        + "JIT %.2f, GC %.2f in the attest phases)%n", serviceCpu,
+                                serviceCpu * 1000 / hostCount, serviceJit, serviceGc);
+                    }
+                    System.out.printf("%s CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; %s; "
+                                    + "%d cores x %.2f s = %.2f available)%n",
+                            ownJvm ? "bench JVM" : "process", stormCpu, stormCpu * 1000 / hostCount,
+                            ownJvm ? "load generator, simulated vendor services" : "service, client and simulated vendor services together",
+                            cores, nonceSeconds + attestSeconds, cores * (nonceSeconds + attestSeconds));
                     StringBuilder groups = new StringBuilder();
                     attestCpuByGroup.forEach((k, v) -> groups.append(String.format(" %s=%.2f", k, v)));
                     double grouped = attestCpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
-                    System.out.printf("attest phase CPU-s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
-                            attestCpuTotal, groups, attestCpuTotal - grouped);
+                    System.out.printf("attest phase CPU-s of %s %.2f by thread group:%s load-generator+short-lived=%.2f%n",
+                            ownJvm ? "the bench JVM" : "this JVM", attestCpuTotal, groups, attestCpuTotal - grouped);
                     System.out.printf("  of which JVM-internal threads: JIT compilers %.2f CPU-s, garbage collector %.2f CPU-s%n",
                             attestJit, attestGc);
                     System.out.printf("boot storm: %d of %d hosts (%d GPUs) attested in %.2f s (nonce %.2f s + attest %.2f s)%n",
                             ok, hostCount, ok * gpus, nonceSeconds + attestSeconds, nonceSeconds, attestSeconds);
                 }
-                System.gc();
-                Runtime rt = Runtime.getRuntime();
-                System.out.printf("heap in use after the storms (after System.gc()): %.0f MB%n",
-                        (rt.totalMemory() - rt.freeMemory()) / 1e6);
+                if (!ownJvm) {
+                    System.gc();
+                    Runtime rt = Runtime.getRuntime();
+                    System.out.printf("heap in use after the storms (after System.gc()): %.0f MB%n",
+                            (rt.totalMemory() - rt.freeMemory()) / 1e6);
+                }
             } finally {
                 pool.shutdownNow();
             }
@@ -188,10 +234,173 @@ public final class BootStorm {
         System.out.println("load average at end: " + loadAverage());
     }
 
+    /** The service under test: in this JVM, or in a JVM of its own ({@code --service-jvm true}). */
+    private interface Service extends AutoCloseable {
+        int port();
+
+        URI baseUri();
+
+        long pid();
+
+        /** Stops the service and starts it again on the same data directory (database, log, keys). */
+        Service restart() throws Exception;
+
+        boolean warmStartFinished() throws Exception;
+
+        String warmStartStatus() throws Exception;
+
+        /** CPU seconds of the service's own process so far; 0 when it shares this JVM. */
+        double cpuSeconds();
+
+        double jitSeconds();
+
+        double gcSeconds();
+
+        /** CPU seconds so far by thread name in the service's own process; empty when it shares this JVM. */
+        Map<String, Double> threadCpu();
+
+        int ocspRequests();
+
+        int rimRequests();
+
+        @Override
+        void close();
+
+        static Service inProcess(SimulatedEnvironment env, Consumer<ServiceConfig> customize) throws Exception {
+            return new InProcess(SimulatedDeployment.start(env, Clock.systemUTC(), customize));
+        }
+
+        static Service ownJvm(SimulatedEnvironment env, Consumer<ServiceConfig> customize) throws Exception {
+            Path dir = java.nio.file.Files.createTempDirectory("boot-storm");
+            VendorServices vendors = env.startServices(Clock.systemUTC());
+            try {
+                ServiceConfig c = SimulatedDeployment.config(env, dir, vendors);
+                customize.accept(c);
+                return new OwnJvm(ServiceProcess.start(c, dir), vendors);
+            } catch (Exception | Error e) {
+                vendors.close();
+                throw e;
+            }
+        }
+    }
+
+    private record InProcess(SimulatedDeployment d) implements Service {
+        public int port() {
+            return d.port();
+        }
+
+        public URI baseUri() {
+            return d.baseUri();
+        }
+
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        public Service restart() throws Exception {
+            return new InProcess(d.restart());
+        }
+
+        public boolean warmStartFinished() {
+            return d.service().warmStart().finished();
+        }
+
+        public String warmStartStatus() {
+            return d.service().warmStart().status().toString();
+        }
+
+        public double cpuSeconds() {
+            return 0;
+        }
+
+        public double jitSeconds() {
+            return 0;
+        }
+
+        public double gcSeconds() {
+            return 0;
+        }
+
+        public Map<String, Double> threadCpu() {
+            return Map.of();
+        }
+
+        public int ocspRequests() {
+            return d.vendors().ocspResponder().requestCount();
+        }
+
+        public int rimRequests() {
+            return d.vendors().rimRequests();
+        }
+
+        public void close() {
+            d.close();
+        }
+    }
+
+    private record OwnJvm(ServiceProcess p, VendorServices vendors) implements Service {
+        public int port() {
+            return p.port();
+        }
+
+        public URI baseUri() {
+            return p.baseUri();
+        }
+
+        public long pid() {
+            return p.pid();
+        }
+
+        public Service restart() throws Exception {
+            return new OwnJvm(p.restart(), vendors);
+        }
+
+        public boolean warmStartFinished() throws Exception {
+            String state = p.warmStart().path("state").asText();
+            return !state.equals("pending") && !state.equals("running");
+        }
+
+        public String warmStartStatus() throws Exception {
+            return p.warmStart().toString();
+        }
+
+        public double cpuSeconds() {
+            return p.cpuSeconds();
+        }
+
+        public double jitSeconds() {
+            return p.jitSeconds();
+        }
+
+        public double gcSeconds() {
+            return p.gcSeconds();
+        }
+
+        public Map<String, Double> threadCpu() {
+            return ProcCpu.byThreadName(p.pid());
+        }
+
+        public int ocspRequests() {
+            return vendors.ocspResponder().requestCount();
+        }
+
+        public int rimRequests() {
+            return vendors.rimRequests();
+        }
+
+        public void close() {
+            try {
+                p.close();
+            } finally {
+                vendors.close();
+            }
+        }
+    }
+
     /** {@code n} nonces fetched concurrently over HTTP, as booting hosts would. */
-    private static List<String> nonces(SimulatedDeployment service, int n, ExecutorService pool) throws Exception {
+    private static List<String> nonces(URI service, int n, ExecutorService pool) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = service.baseUri().resolve("/v1/nonce");
+        URI uri = service.resolve("/v1/nonce");
         List<Future<String>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             fs.add(pool.submit(() -> {
@@ -252,40 +461,14 @@ public final class BootStorm {
         return out;
     }
 
-    /** CPU seconds of this JVM's own threads whose name starts with one of {@code prefixes} (/proc). */
-    private static double jvmThreadCpu(String... prefixes) {
-        double ticks = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(
-                java.nio.file.Path.of("/proc/self/task"))) {
-            for (java.nio.file.Path t : tasks.toList()) {
-                try {
-                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    for (String p : prefixes) {
-                        if (comm.startsWith(p)) {
-                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                            break;
-                        }
-                    }
-                } catch (java.io.IOException | RuntimeException ignored) {
-                    // the thread ended
-                }
-            }
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-        return ticks / 100.0; // USER_HZ
-    }
-
     /** CPU seconds of the JIT compiler threads so far. */
     private static double jitSeconds() {
-        return jvmThreadCpu("C2 CompilerThre", "C1 CompilerThre");
+        return ProcCpu.ownThreads("C2 CompilerThre", "C1 CompilerThre");
     }
 
     /** CPU seconds of the garbage collector threads so far. */
     private static double gcSeconds() {
-        return jvmThreadCpu("GC Thread", "G1 ");
+        return ProcCpu.ownThreads("GC Thread", "G1 ");
     }
 
     /** CPU time of this whole process (all threads: service, client, simulated vendor services). */

@@ -20,7 +20,9 @@ import org.openanolis.attestation.verifier.gpu.GpuDeviceResult;
 import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
 import org.openanolis.attestation.verifier.gpu.OcspSource;
+import org.openanolis.attestation.verifier.gpu.RimKind;
 import org.openanolis.attestation.verifier.gpu.RimSource;
+import org.openanolis.attestation.verifier.gpu.StaticRimSource;
 import org.openanolis.attestation.verifier.tdx.TdxCollateral;
 import org.openanolis.attestation.verifier.tdx.TdxCollateralSource;
 import org.openanolis.attestation.verifier.tdx.TdxQuoteVerifier;
@@ -101,22 +103,52 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     /**
      * The warm start for one device (see {@link GpuEvidenceVerifier#warm}): its PEM chain parsed
      * into the chain cache, the chain validated into the engine's cache, and its recorded OCSP
-     * answers that are judged good offered to the OCSP source (kept by a caching one).
+     * answers that are judged good offered to the OCSP source (kept by a caching one). With
+     * {@code exercise}, then one full verification of the recorded evidence against its recorded
+     * nonce and RIMs, asking no responder and no RIM service; its result is discarded.
      */
     @Override
-    public boolean warmGpu(GpuEvidence e, Map<String, byte[]> recordedOcsp, java.time.Instant recordedAt,
-                           VerificationContext ctx) {
+    public WarmResult warmGpu(RecordedDevice d, boolean exercise, VerificationContext ctx) {
         List<X509Certificate> certs;
         X509Certificate root;
         try {
-            certs = chain(e.certChainPem());
+            certs = chain(d.evidence().certChainPem());
             root = ctx.trustAnchors().nvidiaDeviceIdentityCa();
         } catch (VerificationException ex) {
-            return false;
+            return new WarmResult(false, false);
         }
-        org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
-                new org.openanolis.attestation.verifier.gpu.GpuEvidence(e.tee(), null, e.report(), certs);
-        return gpu.warm(ev, root, recordedOcsp, recordedAt, ocsp, ctx.clock()).chainValid();
+        org.openanolis.attestation.verifier.gpu.GpuEvidence ev = new org.openanolis.attestation.verifier.gpu.GpuEvidence(
+                d.evidence().tee(), null, d.evidence().report(), certs);
+        Map<String, byte[]> answers = new java.util.HashMap<>();
+        Map<RimKind, byte[]> rimDocuments = new java.util.EnumMap<>(RimKind.class);
+        d.collateral().forEach((kind, bytes) -> {
+            if (kind.startsWith("ocsp/")) {
+                answers.put(kind.substring("ocsp/".length()), bytes);
+            }
+            for (RimKind k : RimKind.values()) {
+                if (k.collateralKey().equals(kind)) {
+                    rimDocuments.put(k, bytes);
+                }
+            }
+        });
+        boolean valid = gpu.warm(ev, root, answers, d.recordedAt(), ocsp, ctx.clock()).chainValid();
+        if (valid && exercise && d.nonce() != null) {
+            OcspSource heldOnly = new OcspSource() {
+                @Override
+                public Optional<Answer> fetch(Query query) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws java.io.IOException {
+                    return ocsp.held(subject, issuer);
+                }
+            };
+            GpuDeviceResult r = gpu.verify(ev, d.nonce(), new StaticRimSource(rimDocuments), heldOnly,
+                    ocspMode == OcspMode.OFF ? OcspMode.OFF : OcspMode.BEST_EFFORT, ctx);
+            return new WarmResult(true, r.passed());
+        }
+        return new WarmResult(valid, false);
     }
 
     // The sources below report what they hand to the engines to CollateralUsage (the verification

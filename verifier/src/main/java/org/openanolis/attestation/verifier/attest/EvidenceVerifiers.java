@@ -17,13 +17,20 @@ public interface EvidenceVerifiers {
             throws VerificationException;
 
     /**
-     * Prepares the caches for a GPU/NVSwitch verified before, from its recorded evidence and the
-     * OCSP answers recorded with it (serial hex → DER, received at {@code recordedAt}): the warm
-     * start from the verification log. Returns whether its device chain validated; engines that
-     * keep no per-device state do nothing (the default).
+     * Prepares the caches for a GPU/NVSwitch verified before, from what the verification log
+     * recorded for it: the warm start. With {@code exercise}, the recorded evidence is also run
+     * through the whole device verification once (recorded nonce, recorded RIMs, held OCSP answers
+     * only; the result is discarded) so that a new JVM has compiled the path before the fleet
+     * arrives. Engines that keep no per-device state do nothing (the default).
      */
-    default boolean warmGpu(GpuEvidence evidence, java.util.Map<String, byte[]> recordedOcsp,
-                            java.time.Instant recordedAt, VerificationContext context) {
-        return false;
+    default WarmResult warmGpu(RecordedDevice device, boolean exercise, VerificationContext context) {
+        return new WarmResult(false, false);
     }
+
+    /**
+     * What {@link #warmGpu} did: whether the device chain validated, and whether the exercise
+     * verification ran and passed (a device whose recorded evidence no longer verifies, e.g. after
+     * a certificate expired, warms the chain cache but compiles less).
+     */
+    record WarmResult(boolean chainValid, boolean exercisePassed) {}
 }

@@ -59,22 +59,9 @@ public final class SimulatedDeployment implements AutoCloseable {
     /** Starts the vendor services and the service with its files under {@code workDir}. */
     public static SimulatedDeployment start(SimulatedEnvironment env, Path workDir, boolean deleteWorkDir, Clock clock,
                                             Consumer<ServiceConfig> customize) throws Exception {
-        Path anchors = env.writeTrustAnchors(workDir.resolve("trust-anchors"));
-        Path collateral = env.writeOfflineCollateral(workDir.resolve("offline-collateral"));
         VendorServices vendors = env.startServices(clock);
         try {
-            ServiceConfig c = ServiceConfig.load(null, Map.of());
-            c.host = "127.0.0.1";
-            c.dataDir = workDir.resolve("data").toString();
-            c.trustAnchorsDir = anchors.toString();
-            c.offlineCollateralDir = collateral.toString();
-            c.nvidiaRimUrl = vendors.rimServiceUrl().toString();
-            c.nvidiaOcspUrl = vendors.ocspUrl().toString();
-            c.amdKdsUrl = "http://127.0.0.1:9";
-            c.intelPcsUrls = new java.util.ArrayList<>(java.util.List.of("http://127.0.0.1:9"));
-            c.intelRootCaCrlUrl = "http://127.0.0.1:9/IntelSGXRootCA.der";
-            c.collateralTimeoutMs = 2000;
-            c.rateLimitPerSecond = 0;
+            ServiceConfig c = config(env, workDir, vendors);
             customize.accept(c);
             c.validate();
             c.port = 0; // a free port (validation wants a real one; 0 is for in-process use only)
@@ -83,6 +70,31 @@ public final class SimulatedDeployment implements AutoCloseable {
             vendors.close();
             throw e;
         }
+    }
+
+    /**
+     * The configuration a simulated deployment gives the service, for running it in-process or in
+     * a process of its own: loopback only, files under {@code workDir}, the environment's trust
+     * anchors and Intel collateral (written there now) and {@code vendors}' RIM service and OCSP
+     * responder; AMD KDS and Intel PCS at a closed port; no rate limit. Port 8080 until changed.
+     */
+    public static ServiceConfig config(SimulatedEnvironment env, Path workDir, VendorServices vendors)
+            throws Exception {
+        Path anchors = env.writeTrustAnchors(workDir.resolve("trust-anchors"));
+        Path collateral = env.writeOfflineCollateral(workDir.resolve("offline-collateral"));
+        ServiceConfig c = ServiceConfig.load(null, Map.of());
+        c.host = "127.0.0.1";
+        c.dataDir = workDir.resolve("data").toString();
+        c.trustAnchorsDir = anchors.toString();
+        c.offlineCollateralDir = collateral.toString();
+        c.nvidiaRimUrl = vendors.rimServiceUrl().toString();
+        c.nvidiaOcspUrl = vendors.ocspUrl().toString();
+        c.amdKdsUrl = "http://127.0.0.1:9";
+        c.intelPcsUrls = new java.util.ArrayList<>(java.util.List.of("http://127.0.0.1:9"));
+        c.intelRootCaCrlUrl = "http://127.0.0.1:9/IntelSGXRootCA.der";
+        c.collateralTimeoutMs = 2000;
+        c.rateLimitPerSecond = 0;
+        return c;
     }
 
     private static SimulatedDeployment launch(Path workDir, boolean deleteWorkDir, VendorServices vendors,

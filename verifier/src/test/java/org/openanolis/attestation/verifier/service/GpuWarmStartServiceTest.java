@@ -68,12 +68,18 @@ class GpuWarmStartServiceTest {
             attest(d, twoGpus);
             attest(d, cpuOnly);
 
+            int ocspBefore = d.vendors().ocspResponder().requestCount();
+            int rimBefore = d.vendors().rimRequests();
             d = d.restart();
             JsonNode warm = warmStatus(d);
             assertEquals("done", warm.path("state").asText(), warm.toString());
             assertEquals(2, warm.path("entries_read").asInt(), warm.toString());
             assertEquals(2, warm.path("devices").asInt(), warm.toString());
             assertEquals(0, warm.path("chains_invalid").asInt(), warm.toString());
+            assertEquals(2, warm.path("exercised").asInt(), warm.toString());
+            // The warm start asks nobody: recorded answers and RIMs only.
+            assertEquals(ocspBefore, d.vendors().ocspResponder().requestCount());
+            assertEquals(rimBefore, d.vendors().rimRequests());
             int before = d.vendors().ocspResponder().requestCount();
             attest(d, twoGpus);
             int warmAsks = d.vendors().ocspResponder().requestCount() - before;

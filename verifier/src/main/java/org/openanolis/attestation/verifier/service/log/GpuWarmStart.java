@@ -18,6 +18,7 @@ import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.verifier.VerificationContext;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
 import org.openanolis.attestation.verifier.attest.GpuEvidence;
+import org.openanolis.attestation.verifier.attest.RecordedDevice;
 import org.openanolis.attestation.verifier.log.CollateralReference;
 import org.openanolis.attestation.verifier.log.EvidenceItem;
 import org.openanolis.attestation.verifier.log.LogEntry;
@@ -39,11 +40,19 @@ import org.openanolis.attestation.verifier.log.Sha256Digest;
  * would, every answer is judged (signature, certificate, window, status good) before it is held,
  * and every request still judges everything again. A damaged or doctored log can only waste the
  * warm-up's own bounded CPU. Runs on one background thread, newest entries first; requests are
- * served from the start and simply find more of their devices cached as it proceeds.
+ * served from the start and simply find more of their devices cached as it proceeds. The first
+ * {@code attestation.gpu.warm_start_exercise} (default 2,048) devices are also verified once in full from their recorded nonce
+ * and RIMs (no responder, no RIM service; result discarded): in a new JVM that compiles the
+ * per-device path, which otherwise runs interpreted through the first part of the storm.
  */
 public final class GpuWarmStart implements Runnable {
     private static final System.Logger LOG = System.getLogger(GpuWarmStart.class.getName());
     private static final int PAGE = 200;
+    /**
+     * Devices whose recorded evidence is also run through the whole verification once, so that a
+     * new JVM compiles the per-device path before the fleet arrives (about 1 ms more each).
+     */
+    static final int EXERCISED_DEVICES = Integer.getInteger("attestation.gpu.warm_start_exercise", 2048);
 
     private final LogSource log;
     private final EvidenceVerifiers verifiers;
@@ -58,6 +67,7 @@ public final class GpuWarmStart implements Runnable {
     private volatile long entriesRead;
     private volatile long devices;
     private volatile long chainsInvalid;
+    private volatile long exercised;
     private volatile long ocspAnswersOffered;
     private volatile Instant started;
     private volatile Duration took;
@@ -102,6 +112,7 @@ public final class GpuWarmStart implements Runnable {
         m.put("entries_read", entriesRead);
         m.put("devices", devices);
         m.put("chains_invalid", chainsInvalid);
+        m.put("exercised", exercised);
         m.put("ocsp_answers_offered", ocspAnswersOffered);
         if (took != null) {
             m.put("seconds", took.toMillis() / 1000.0);
@@ -194,31 +205,37 @@ public final class GpuWarmStart implements Runnable {
             if (!seenChains.add(chain.tee() + "/" + Hex.encode(Digests.sha256(pem)))) {
                 continue; // a newer entry already warmed this device
             }
-            Map<String, byte[]> ocsp = new HashMap<>();
+            Map<String, byte[]> collateral = new HashMap<>();
             for (CollateralReference ref : entry.collateral()) {
-                if (!ref.submodule().equals(d.getKey()) || !ref.kind().startsWith("ocsp/")) {
+                if (!ref.submodule().equals(d.getKey())) {
                     continue;
                 }
-                byte[] der = blobs.get(ref.sha256());
-                if (der == null) {
-                    der = log.collateral(ref.sha256()).orElse(null);
-                    if (der == null || !MessageDigest.isEqual(Digests.sha256(der), ref.sha256().bytes())) {
-                        continue; // missing or damaged: the request will ask the responder
+                byte[] bytes = blobs.get(ref.sha256());
+                if (bytes == null) {
+                    bytes = log.collateral(ref.sha256()).orElse(null);
+                    if (bytes == null || !MessageDigest.isEqual(Digests.sha256(bytes), ref.sha256().bytes())) {
+                        continue; // missing or damaged: a request will fetch its own
                     }
-                    blobs.put(ref.sha256(), der);
+                    blobs.put(ref.sha256(), bytes);
                 }
-                ocsp.put(ref.kind().substring("ocsp/".length()), der);
+                collateral.put(ref.kind(), bytes);
             }
-            GpuEvidence evidence;
+            EvidenceItem nonce = d.getValue().get("nonce");
+            RecordedDevice device;
             try {
-                evidence = new GpuEvidence(chain.tee(), report.bytes(), pem);
+                device = new RecordedDevice(new GpuEvidence(chain.tee(), report.bytes(), pem),
+                        nonce == null ? null : nonce.bytes(), collateral, entry.instant());
             } catch (IllegalArgumentException e) {
                 continue;
             }
             devices++;
-            ocspAnswersOffered += ocsp.size();
-            if (!verifiers.warmGpu(evidence, ocsp, entry.instant(), ctx)) {
+            ocspAnswersOffered += collateral.keySet().stream().filter(k -> k.startsWith("ocsp/")).count();
+            EvidenceVerifiers.WarmResult r = verifiers.warmGpu(device, exercised < EXERCISED_DEVICES, ctx);
+            if (!r.chainValid()) {
                 chainsInvalid++;
+            }
+            if (r.exercisePassed()) {
+                exercised++;
             }
         }
     }
