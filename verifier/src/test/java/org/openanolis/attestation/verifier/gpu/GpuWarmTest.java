@@ -56,8 +56,8 @@ class GpuWarmTest {
         responder.close();
     }
 
-    /** The answers a first attestation received, by certificate serial (what the log records). */
-    private Map<String, byte[]> firstAttestationAnswers() {
+    /** The answers one attestation received, by certificate serial (what the log records). */
+    private Map<String, byte[]> answersOfOneAttestation(boolean mustPass) {
         Map<String, byte[]> answers = new HashMap<>();
         OcspSource recording = q -> {
             Optional<OcspSource.Answer> a = live.fetch(q);
@@ -67,8 +67,19 @@ class GpuWarmTest {
         byte[] n = nonce();
         GpuDeviceResult r = GpuEvidenceVerifier.builder().build().verify(evidence(GPU, GPU.report(n)), n,
                 new StaticRimSource(RIMS), recording, OcspMode.REQUIRED, CTX);
-        assertTrue(r.passed(), () -> r.failure().get().getMessage());
+        assertEquals(mustPass, r.passed(), () -> r.failure().map(Throwable::getMessage).orElse("passed"));
         return answers;
+    }
+
+    private Map<String, byte[]> firstAttestationAnswers() {
+        return answersOfOneAttestation(true);
+    }
+
+    /** A fresh verifier warmed with {@code answers} received at {@code at}, into {@code into}. */
+    private static GpuEvidenceVerifier.WarmOutcome warm(X509Certificate root, Map<String, byte[]> answers,
+                                                        java.time.Instant at, OcspSource into) {
+        return GpuEvidenceVerifier.builder().build().warm(evidence(GPU, GPU.report(nonce())), root, answers, at, into,
+                CLOCK);
     }
 
     private static X509Certificate root() throws Exception {
@@ -126,32 +137,21 @@ class GpuWarmTest {
         doctored.put(identityCa, flipped);
         doctored.put(ica, new byte[] {0x30, 0x03, 0x0a, 0x01, 0x00}); // not an OCSP response
         CachingOcspSource caching = new CachingOcspSource(live, CLOCK, Duration.ofHours(1));
-        GpuEvidenceVerifier.WarmOutcome w = GpuEvidenceVerifier.builder().build().warm(evidence(GPU, GPU.report(nonce())),
-                root(), doctored, NOW.minus(Duration.ofMinutes(10)), caching, CLOCK);
+        GpuEvidenceVerifier.WarmOutcome w = warm(root(), doctored, NOW.minus(Duration.ofMinutes(10)), caching);
         assertTrue(w.chainValid());
         assertEquals(0, w.ocspAnswersKept());
         assertEquals(0, caching.size());
 
         // Genuine answers, but received longer ago than the source keeps any answer.
-        GpuEvidenceVerifier.WarmOutcome stale = GpuEvidenceVerifier.builder().build().warm(
-                evidence(GPU, GPU.report(nonce())), root(), recorded, NOW.minus(Duration.ofHours(2)), caching, CLOCK);
+        GpuEvidenceVerifier.WarmOutcome stale = warm(root(), recorded, NOW.minus(Duration.ofHours(2)), caching);
         assertEquals(0, stale.ocspAnswersKept());
 
         // A genuine answer that says revoked is not held either: requests ask again.
         responder.setStatus(chain.get(1).getSerialNumber(), new OcspResponseFactory.Status.Revoked(
                 NOW.minus(Duration.ofDays(3)), OcspResponseFactory.KEY_COMPROMISE));
-        Map<String, byte[]> revoked = new HashMap<>();
-        OcspSource recording = q -> {
-            Optional<OcspSource.Answer> a = live.fetch(q);
-            a.ifPresent(x -> revoked.put(q.subject().getSerialNumber().toString(16), x.responseDer()));
-            return a;
-        };
-        byte[] n = nonce();
-        GpuEvidenceVerifier.builder().build().verify(evidence(GPU, GPU.report(n)), n, new StaticRimSource(RIMS),
-                recording, OcspMode.REQUIRED, CTX);
-        GpuEvidenceVerifier.WarmOutcome w2 = GpuEvidenceVerifier.builder().build().warm(
-                evidence(GPU, GPU.report(nonce())), root(), Map.of(brom, revoked.get(brom)),
-                NOW.minus(Duration.ofMinutes(1)), caching, CLOCK);
+        Map<String, byte[]> revoked = answersOfOneAttestation(false);
+        GpuEvidenceVerifier.WarmOutcome w2 = warm(root(), Map.of(brom, revoked.get(brom)),
+                NOW.minus(Duration.ofMinutes(1)), caching);
         assertTrue(w2.chainValid());
         assertEquals(0, w2.ocspAnswersKept());
     }
@@ -161,9 +161,8 @@ class GpuWarmTest {
         Map<String, byte[]> recorded = firstAttestationAnswers();
         NvidiaTestPki other = NvidiaTestPki.create(PKI_FROM, PKI_TO);
         CachingOcspSource caching = new CachingOcspSource(live, CLOCK, Duration.ofHours(1));
-        GpuEvidenceVerifier.WarmOutcome w = GpuEvidenceVerifier.builder().build().warm(
-                evidence(GPU, GPU.report(nonce())), other.deviceRoot(), recorded,
-                NOW.minus(Duration.ofMinutes(10)), caching, CLOCK);
+        GpuEvidenceVerifier.WarmOutcome w = warm(other.deviceRoot(), recorded, NOW.minus(Duration.ofMinutes(10)),
+                caching);
         assertFalse(w.chainValid());
         assertEquals(0, caching.size());
     }
@@ -171,8 +170,7 @@ class GpuWarmTest {
     @Test
     void aSourceThatKeepsNothingIsLeftAlone() throws Exception {
         Map<String, byte[]> recorded = firstAttestationAnswers();
-        GpuEvidenceVerifier.WarmOutcome w = GpuEvidenceVerifier.builder().build().warm(
-                evidence(GPU, GPU.report(nonce())), root(), recorded, NOW.minus(Duration.ofMinutes(10)), live, CLOCK);
+        GpuEvidenceVerifier.WarmOutcome w = warm(root(), recorded, NOW.minus(Duration.ofMinutes(10)), live);
         assertTrue(w.chainValid());
         assertEquals(0, w.ocspAnswersKept());
     }
