@@ -108,7 +108,7 @@ public final class Certificates {
             if (e < 0) {
                 break;
             }
-            String body = text.substring(b + begin.length(), e).replaceAll("\\s", "");
+            String body = withoutWhitespace(text, b + begin.length(), e);
             try {
                 out.add(Base64.getDecoder().decode(body));
             } catch (IllegalArgumentException ignored) {
@@ -117,6 +117,22 @@ public final class Certificates {
             from = e + end.length();
         }
         return out;
+    }
+
+    /**
+     * {@code text[from, to)} without the characters of the regular expression {@code \s}
+     * (space, tab, line feed, vertical tab, form feed, carriage return), without a regex: PEM
+     * chains arrive with every GPU attestation.
+     */
+    private static String withoutWhitespace(String text, int from, int to) {
+        StringBuilder out = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != 0x0B && c != '\f' && c != '\r') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.cert.ocsp.BasicOCSPResp;
-import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
+import org.bouncycastle.asn1.ocsp.SingleResponse;
 import org.bouncycastle.cert.ocsp.OCSPResp;
-import org.bouncycastle.cert.ocsp.SingleResp;
 import org.openanolis.attestation.verifier.IdentityDigests;
 
 /**
@@ -66,7 +66,7 @@ public final class CachingOcspSource implements OcspSource {
         }
         Optional<Answer> answer = upstream.fetch(query);
         if (answer.isPresent()) {
-            Instant next = nextUpdate(answer.get().responseDer());
+            Instant next = nextUpdate(answer.get().sharedDer());
             Instant keep = next == null ? null : now.plus(maxAge).isBefore(next) ? now.plus(maxAge) : next;
             if (keep != null && now.isBefore(keep)) {
                 if (cache.size() >= MAX_ENTRIES) {
@@ -116,15 +116,17 @@ public final class CachingOcspSource implements OcspSource {
     private static Instant nextUpdate(byte[] der) {
         try {
             OCSPResp resp = new OCSPResp(der);
-            if (resp.getStatus() != OCSPResp.SUCCESSFUL || !(resp.getResponseObject() instanceof BasicOCSPResp b)) {
+            BasicOCSPResponse b = resp.getStatus() == OCSPResp.SUCCESSFUL ? OcspChecker.basicResponse(resp) : null;
+            if (b == null) {
                 return null;
             }
-            SingleResp[] rs = b.getResponses();
-            if (rs.length != 1 || rs[0].getNextUpdate() == null) {
+            ASN1Sequence rs = b.getTbsResponseData().getResponses();
+            SingleResponse r = rs.size() == 1 ? SingleResponse.getInstance(rs.getObjectAt(0)) : null;
+            if (r == null || r.getNextUpdate() == null) {
                 return null;
             }
-            return rs[0].getNextUpdate().toInstant();
-        } catch (IOException | OCSPException | RuntimeException e) {
+            return GeneralizedTimes.instant(r.getNextUpdate());
+        } catch (IOException | java.text.ParseException | RuntimeException e) {
             return null;
         }
     }

@@ -14,8 +14,8 @@ import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.openanolis.attestation.certs.CryptoProviders;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Ecdsa;
-import org.openanolis.attestation.certs.Hex;
 import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.verifier.IdentityDigests;
 
 /**
  * ECDSA signatures made by certificate keys (certificates, OCSP responses), on Bouncy Castle's
@@ -146,8 +146,20 @@ final class CertificateSignatures {
         return key;
     }
 
+    /**
+     * Hex SHA-256 of the certificate's DER, once per certificate object: the CAs every device
+     * shares are the same objects on every request (the PEM parse cache and the JDK's certificate
+     * factory cache hand them out again), so a chain no longer re-encodes and re-hashes them.
+     */
     private static String digest(X509Certificate c) throws CertificateEncodingException {
-        return Hex.encode(Digests.sha256(c.getEncoded()));
+        try {
+            return IdentityDigests.fingerprint(c);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof CertificateEncodingException cee) {
+                throw cee;
+            }
+            throw e;
+        }
     }
 
     /** How many CA signatures are remembered (tests). */

@@ -13,7 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
+import org.bouncycastle.asn1.ocsp.CertID;
+import org.bouncycastle.asn1.ocsp.ResponseBytes;
+import org.bouncycastle.asn1.ocsp.SingleResponse;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
@@ -68,8 +74,13 @@ final class OcspChecker {
     private static final int MAX_MEMO = DeviceCacheLimits.perDevice(1) + 1024;
     /** Judged facts of responses signed by a path CA, by response digest, serial and issuer. */
     private final Map<String, Facts> facts = new java.util.concurrent.ConcurrentHashMap<>();
-    /** OCSP CertIDs by issuer fingerprint and serial (SHA-1 of the issuer's name and key). */
-    private final Map<String, CertificateID> certificateIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The SHA-1 CertID parts of an issuer (RFC 6960 §4.1.1: hash of its name, hash of its key),
+     * by issuer fingerprint, computed once by Bouncy Castle's own {@link CertificateID}: requests
+     * about the certificates an issuer signed, and the responses' CertIDs, reuse them instead of
+     * re-parsing and re-hashing the issuer every time (every new GPU is issued by the same CA).
+     */
+    private final Map<String, CertID> issuerIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     OcspChecker(boolean allowCertificateHold, Duration maxAgeWithoutNextUpdate) {
         this.allowCertificateHold = allowCertificateHold;
@@ -160,16 +171,9 @@ final class OcspChecker {
         byte[] requestDer;
         Extension nonceExt;
         try {
-            String idKey = IdentityDigests.fingerprint(issuer) + "/" + subject.getSerialNumber().toString(16);
-            id = certificateIds.get(idKey);
-            if (id == null) {
-                id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
-                        subject.getSerialNumber());
-                if (certificateIds.size() >= MAX_MEMO) {
-                    certificateIds.clear();
-                }
-                certificateIds.put(idKey, id);
-            }
+            CertID issuerId = issuerId(issuer);
+            id = new CertificateID(new CertID(issuerId.getHashAlgorithm(), issuerId.getIssuerNameHash(),
+                    issuerId.getIssuerKeyHash(), new ASN1Integer(subject.getSerialNumber())));
             nonceExt = new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                     new DEROctetString(new DEROctetString(nonce).getEncoded()));
             OCSPReq req = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(nonceExt)).build();
@@ -253,31 +257,35 @@ final class OcspChecker {
                         String factsKey) throws VerificationException {
         X509Certificate subject = certs.get(i);
         BasicOCSPResp basic;
+        BasicOCSPResponse structure;
         try {
             OCSPResp resp = new OCSPResp(der);
             if (resp.getStatus() != OCSPResp.SUCCESSFUL) {
                 throw invalid(field + ".response_status", "responseStatus " + resp.getStatus());
             }
-            Object o = resp.getResponseObject();
-            if (!(o instanceof BasicOCSPResp b)) {
+            structure = basicResponse(resp);
+            if (structure == null) {
                 throw invalid(field + ".response_type", "not a basic OCSP response");
             }
-            basic = b;
-        } catch (IOException | OCSPException | RuntimeException e) {
+            basic = new BasicOCSPResp(structure);
+        } catch (IOException | RuntimeException e) {
             throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field, field + ": not an OCSP response", e);
         }
         boolean direct = checkResponseSignature(basic, derDigest, certs, i, field, clock);
 
         SingleResp match = null;
-        for (SingleResp sr : basic.getResponses()) {
+        SingleResp[] responses = basic.getResponses();
+        int matchIndex = -1;
+        for (int k = 0; k < responses.length; k++) {
+            SingleResp sr = responses[k];
             CertificateID rid = sr.getCertID();
             try {
-                if (rid.getSerialNumber().equals(subject.getSerialNumber())
-                        && rid.matchesIssuer(new JcaX509CertificateHolder(certs.get(i + 1)), digests)) {
+                if (rid.getSerialNumber().equals(subject.getSerialNumber()) && matchesIssuer(rid, certs.get(i + 1))) {
                     match = sr;
+                    matchIndex = k;
                     break;
                 }
-            } catch (OCSPException | CertificateEncodingException e) {
+            } catch (OCSPException | OperatorCreationException | CertificateEncodingException e) {
                 throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".cert_id", field + ": bad CertID", e);
             }
         }
@@ -285,8 +293,19 @@ final class OcspChecker {
             throw invalid(field + ".cert_id", "no response for serial " + subject.getSerialNumber().toString(16));
         }
         Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-        Facts f = new Facts(match.getThisUpdate().toInstant(),
-                match.getNextUpdate() == null ? null : match.getNextUpdate().toInstant(), match.getCertStatus(),
+        // The same SingleResponse, as ASN.1: its times are read without a SimpleDateFormat each.
+        SingleResponse raw = SingleResponse.getInstance(
+                structure.getTbsResponseData().getResponses().getObjectAt(matchIndex));
+        Instant thisUpdate;
+        Instant nextUpdate;
+        try {
+            thisUpdate = GeneralizedTimes.instant(raw.getThisUpdate());
+            nextUpdate = raw.getNextUpdate() == null ? null : GeneralizedTimes.instant(raw.getNextUpdate());
+        } catch (java.text.ParseException | IOException | RuntimeException e) {
+            throw new VerificationException(ReasonCode.COLLATERAL_INVALID, field + ".this_update",
+                    field + ": thisUpdate or nextUpdate is not a time", e);
+        }
+        Facts f = new Facts(thisUpdate, nextUpdate, match.getCertStatus(),
                 echoed == null ? null : echoed.getExtnValue().getOctets());
         if (direct) {
             // Signed by a CA of the path: the facts are the same on every use (windows are not).
@@ -296,6 +315,52 @@ final class OcspChecker {
             facts.put(factsKey, f);
         }
         return f;
+    }
+
+    /**
+     * The basic response inside {@code resp}, or null when it carries none or another type:
+     * {@link OCSPResp#getResponseObject()}, keeping the ASN.1 structure (its SingleResponses'
+     * times are read directly, see {@link GeneralizedTimes}).
+     *
+     * @throws IOException or a RuntimeException when the inner bytes do not parse
+     */
+    static BasicOCSPResponse basicResponse(OCSPResp resp) throws IOException {
+        ResponseBytes rb = resp.toASN1Structure().getResponseBytes();
+        if (rb == null || !OCSPObjectIdentifiers.id_pkix_ocsp_basic.equals(rb.getResponseType())) {
+            return null;
+        }
+        return BasicOCSPResponse.getInstance(ASN1Primitive.fromByteArray(rb.getResponse().getOctets()));
+    }
+
+    /** The issuer's SHA-1 CertID (serial 0): its hash algorithm, name hash and key hash. */
+    private CertID issuerId(X509Certificate issuer) throws OCSPException, OperatorCreationException,
+            CertificateEncodingException {
+        String key = IdentityDigests.fingerprint(issuer);
+        CertID id = issuerIds.get(key);
+        if (id == null) {
+            id = new CertificateID(digests.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
+                    java.math.BigInteger.ZERO).toASN1Primitive();
+            if (issuerIds.size() >= MAX_MEMO) {
+                issuerIds.clear();
+            }
+            issuerIds.put(key, id);
+        }
+        return id;
+    }
+
+    /**
+     * {@link CertificateID#matchesIssuer}: the response's CertID names {@code issuer} (name and key
+     * hashes under the CertID's own hash algorithm). A SHA-1 CertID is compared with the issuer's
+     * remembered SHA-1 hashes; any other algorithm is computed by Bouncy Castle as before.
+     */
+    private boolean matchesIssuer(CertificateID rid, X509Certificate issuer) throws OCSPException,
+            OperatorCreationException, CertificateEncodingException {
+        if (CertificateID.HASH_SHA1.getAlgorithm().equals(rid.getHashAlgOID())) {
+            CertID mine = issuerId(issuer);
+            return Arrays.equals(mine.getIssuerNameHash().getOctets(), rid.getIssuerNameHash())
+                    && Arrays.equals(mine.getIssuerKeyHash().getOctets(), rid.getIssuerKeyHash());
+        }
+        return rid.matchesIssuer(new JcaX509CertificateHolder(issuer), digests);
     }
 
     private Map<String, Object> judgeFacts(Facts f, Extension nonceExt, boolean answersThisRequest, String field,

@@ -234,4 +234,59 @@ class GpuOcspTest {
         source = new StaticOcspSource(stale);
         assertFails(run(OcspMode.REQUIRED), ReasonCode.EXPIRED, "ocsp.device_chain[1].next_update");
     }
+
+    /**
+     * A response names its certificate by CertID: serial plus hashes of the issuer's name and key
+     * under the CertID's own hash algorithm. SHA-1 CertIDs are compared with the issuer's
+     * remembered hashes, others are computed; either way only the real issuer matches.
+     */
+    @Test
+    void theResponseMustNameTheIssuerByItsCertIdUnderSha1OrSha256() throws Exception {
+        List<X509Certificate> chain = GPU.credentials().chain();
+        X509Certificate issuer = chain.get(2);
+        X509Certificate otherCa = chain.get(3);
+        for (var alg : List.of(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1,
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256))) {
+            for (X509Certificate named : List.of(issuer, otherCa)) {
+                Map<String, byte[]> responses = new java.util.HashMap<>();
+                for (int i = 2; i <= 3; i++) {
+                    responses.put(chain.get(i).getSerialNumber().toString(16), OcspResponseFactory.response(
+                            chain.get(i).getSerialNumber(), chain.get(i + 1), PKI.keyOf(chain.get(i + 1)), null,
+                            new OcspResponseFactory.Status.Good(), NOW.minus(Duration.ofHours(2)),
+                            NOW.plus(Duration.ofDays(1)), null));
+                }
+                responses.put(chain.get(1).getSerialNumber().toString(16),
+                        responseNaming(alg, named, chain.get(1).getSerialNumber(), PKI.keyOf(issuer), issuer));
+                source = new StaticOcspSource(responses);
+                GpuDeviceResult r = run(OcspMode.REQUIRED);
+                if (named == issuer) {
+                    // The device chain passed; the RIM chains have no responses here.
+                    assertFails(r, ReasonCode.COLLATERAL_MISSING, "ocsp.");
+                    assertTrue(r.failure().get().field().contains("rim_chain"), r.failure().get().field());
+                    assertEquals("good", chain(r, "device_chain").get("status"));
+                } else {
+                    assertFails(r, ReasonCode.COLLATERAL_INVALID, "ocsp.device_chain[1].cert_id");
+                }
+            }
+        }
+    }
+
+    /** A good response signed by {@code signer} whose CertID hashes {@code named} with {@code alg}. */
+    private static byte[] responseNaming(org.bouncycastle.asn1.x509.AlgorithmIdentifier alg, X509Certificate named,
+                                         java.math.BigInteger serial, java.security.PrivateKey signerKey,
+                                         X509Certificate signer) throws Exception {
+        var digests = new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build();
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(digests.get(alg),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(named), serial);
+        var b = new org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder(new org.bouncycastle.cert.ocsp.RespID(
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(signer).getSubject()));
+        b.addResponse(id, org.bouncycastle.cert.ocsp.CertificateStatus.GOOD,
+                java.util.Date.from(NOW.minus(Duration.ofHours(2))), java.util.Date.from(NOW.plus(Duration.ofDays(1))));
+        var basic = b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA384withECDSA")
+                .setProvider(org.openanolis.attestation.certs.CryptoProviders.bouncyCastle()).build(signerKey),
+                null, java.util.Date.from(NOW.minus(Duration.ofHours(2))));
+        return new org.bouncycastle.cert.ocsp.OCSPRespBuilder()
+                .build(org.bouncycastle.cert.ocsp.OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+    }
 }
