@@ -433,6 +433,7 @@ public final class GpuEvidenceVerifier {
         } catch (VerificationException e) {
             return new WarmOutcome(false, 0);
         }
+        Ecdsa.prepareForReuse(id.leafKey());
         List<X509Certificate> certs = id.path().certificates();
         int kept = 0;
         // The answers a request's device-chain check would look up: certificates 1 .. size-2.
