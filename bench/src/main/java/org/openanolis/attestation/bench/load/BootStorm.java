@@ -144,7 +144,8 @@ public final class BootStorm {
                     double attestCpuTotal = 0;
                     double attestJit = 0;
                     double attestGc = 0;
-                    Map<String, Double> serviceThreads0 = service.threadCpu();
+                    ThreadCpu serviceThreads0 = service.threadCpu();
+                    double serviceCpu0 = service.cpuSeconds();
                     int ocsp0 = service.ocspRequests();
                     int rim0 = service.rimRequests();
                     for (int from = 0; from < hostCount; from += wave) {
@@ -193,12 +194,12 @@ public final class BootStorm {
                             service.ocspRequests() - ocsp0, service.rimRequests() - rim0);
                     if (ownJvm) {
                         StringBuilder st = new StringBuilder();
-                        service.threadCpu().forEach((k, v) -> {
-                            double d = v - serviceThreads0.getOrDefault(k, 0.0);
-                            if (d >= 0.05) {
-                                st.append(String.format(" [%s]=%.2f", k, d));
-                            }
-                        });
+                        service.threadCpu().since(serviceThreads0, service.cpuSeconds() - serviceCpu0, "(ended threads)")
+                                .forEach((k, v) -> {
+                                    if (v >= 0.05) {
+                                        st.append(String.format(" [%s]=%.2f", k, v));
+                                    }
+                                });
                         System.out.println("service JVM CPU-s by thread (storm, incl. the phases between waves):" + st);
                         System.out.printf("service JVM CPU during nonce + attest phases: %.2f CPU-s (%.1f ms per host; "
                                         + "JIT %.2f, GC %.2f in the attest phases)%n", serviceCpu,
@@ -256,8 +257,8 @@ public final class BootStorm {
 
         double gcSeconds();
 
-        /** CPU seconds so far by thread name in the service's own process; empty when it shares this JVM. */
-        Map<String, Double> threadCpu();
+        /** The service's own process's threads now; null when it shares this JVM. */
+        ThreadCpu threadCpu();
 
         int ocspRequests();
 
@@ -321,8 +322,8 @@ public final class BootStorm {
             return 0;
         }
 
-        public Map<String, Double> threadCpu() {
-            return Map.of();
+        public ThreadCpu threadCpu() {
+            return null;
         }
 
         public int ocspRequests() {
@@ -376,8 +377,8 @@ public final class BootStorm {
             return p.gcSeconds();
         }
 
-        public Map<String, Double> threadCpu() {
-            return ProcCpu.byThreadName(p.pid());
+        public ThreadCpu threadCpu() {
+            return ThreadCpu.snapshot(p.pid());
         }
 
         public int ocspRequests() {

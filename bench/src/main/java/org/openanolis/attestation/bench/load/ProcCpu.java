@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 
 /** CPU time of a process, or of its threads by name, from Linux {@code /proc} (0 elsewhere). */
 final class ProcCpu {
-    private static final double USER_HZ = 100.0;
+    static final double USER_HZ = 100.0;
 
     private ProcCpu() {}
 
@@ -36,7 +36,7 @@ final class ProcCpu {
             for (Path t : tasks.toList()) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String comm = comm(stat);
                     for (String p : prefixes) {
                         if (comm.startsWith(p)) {
                             ticks += ticks(stat);
@@ -53,33 +53,14 @@ final class ProcCpu {
         return ticks / USER_HZ;
     }
 
-    /** utime + stime of a {@code stat} line (fields 14 and 15; the command may hold spaces). */
-    private static long ticks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    /** The thread or process name of a {@code stat} line (the kernel's first 15 characters). */
+    static String comm(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     }
 
-    /**
-     * CPU seconds of the threads of process {@code pid} by name, digits and a trailing separator
-     * stripped ({@code vert.x-eventloop-thread-1} and {@code -0} count together; Linux keeps the
-     * first 15 characters of a name).
-     */
-    static java.util.Map<String, Double> byThreadName(long pid) {
-        java.util.Map<String, Double> out = new java.util.TreeMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path t : tasks.toList()) {
-                try {
-                    String stat = Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .replaceAll("[0-9]+", "").replaceAll("[-#_ ]+$", "");
-                    out.merge(comm, ticks(stat) / USER_HZ, Double::sum);
-                } catch (IOException | RuntimeException ignored) {
-                    // the thread ended
-                }
-            }
-        } catch (IOException e) {
-            return out;
-        }
-        return out;
+    /** utime + stime of a {@code stat} line (fields 14 and 15; the command may hold spaces). */
+    static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }

@@ -17,8 +17,6 @@ import java.util.TreeMap;
  * {@code GC Thread#1} → {@code GC Thread#N}); names are the kernel's 15-character ones.
  */
 final class ThreadCpu {
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
     /** tid → (group name, CPU seconds so far). */
     private final Map<String, Map.Entry<String, Double>> threads;
 
@@ -27,8 +25,17 @@ final class ThreadCpu {
     }
 
     static ThreadCpu snapshot() {
+        return snapshot("self");
+    }
+
+    /** The threads of another process on this machine (e.g. a service in its own JVM). */
+    static ThreadCpu snapshot(long pid) {
+        return snapshot(Long.toString(pid));
+    }
+
+    private static ThreadCpu snapshot(String proc) {
         Map<String, Map.Entry<String, Double>> out = new HashMap<>();
-        Path tasks = Path.of("/proc/self/task");
+        Path tasks = Path.of("/proc/" + proc + "/task");
         if (!Files.isDirectory(tasks)) {
             return new ThreadCpu(out);
         }
@@ -36,12 +43,8 @@ final class ThreadCpu {
             for (Path t : ds) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    int close = stat.lastIndexOf(')');
-                    String name = stat.substring(stat.indexOf('(') + 1, close);
-                    String[] f = stat.substring(close + 2).split(" ");
-                    // fields after the name: state(0) ... utime(11) stime(12)
-                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
-                    out.put(t.getFileName().toString(), Map.entry(group(name), seconds));
+                    out.put(t.getFileName().toString(),
+                            Map.entry(group(ProcCpu.comm(stat)), ProcCpu.ticks(stat) / ProcCpu.USER_HZ));
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while we looked
                 }
@@ -62,6 +65,11 @@ final class ThreadCpu {
      * (threads that ended in between, e.g. the load generator's event loops).
      */
     Map<String, Double> since(ThreadCpu before, double processCpuSeconds) {
+        return since(before, processCpuSeconds, "(ended threads: load generator)");
+    }
+
+    /** As above, naming the share of threads that ended in between {@code ended}. */
+    Map<String, Double> since(ThreadCpu before, double processCpuSeconds, String ended) {
         Map<String, Double> groups = new TreeMap<>();
         double seen = 0;
         for (Map.Entry<String, Map.Entry<String, Double>> e : threads.entrySet()) {
@@ -70,7 +78,7 @@ final class ThreadCpu {
             groups.merge(e.getValue().getKey(), d, Double::sum);
             seen += d;
         }
-        groups.put("(ended threads: load generator)", Math.max(0, processCpuSeconds - seen));
+        groups.put(ended, Math.max(0, processCpuSeconds - seen));
         List<Map.Entry<String, Double>> sorted = new java.util.ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         Map<String, Double> out = new LinkedHashMap<>();

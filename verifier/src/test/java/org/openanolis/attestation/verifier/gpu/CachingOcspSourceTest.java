@@ -25,14 +25,20 @@ import org.openanolis.attestation.simulator.gpu.SimulatedNvidiaDevice;
 class CachingOcspSourceTest {
     private static final Instant NOW = GpuTestFixture.NOW;
 
+    /** A good answer about {@code chain[1]} by its issuer, nextUpdate 2 h from now. */
+    private static byte[] goodAnswer(List<X509Certificate> chain, Instant thisUpdate) throws Exception {
+        return OcspResponseFactory.response(chain.get(1).getSerialNumber(), chain.get(2),
+                GpuTestFixture.PKI.keyOf(chain.get(2)), null, new OcspResponseFactory.Status.Good(), thisUpdate,
+                NOW.plus(Duration.ofHours(2)), null);
+    }
+
     @Test
     void reusesAnAnswerUntilItsNextUpdateAsPreRecorded() throws Exception {
         SimulatedNvidiaDevice gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(GpuTestFixture.PKI);
         List<X509Certificate> chain = gpu.credentials().chain();
         X509Certificate subject = chain.get(1);
         X509Certificate issuer = chain.get(2);
-        byte[] der = OcspResponseFactory.response(subject.getSerialNumber(), issuer, GpuTestFixture.PKI.keyOf(issuer),
-                null, new OcspResponseFactory.Status.Good(), NOW, NOW.plus(Duration.ofHours(2)), null);
+        byte[] der = goodAnswer(chain, NOW);
         AtomicInteger calls = new AtomicInteger();
         OcspSource upstream = q -> {
             calls.incrementAndGet();
@@ -87,9 +93,7 @@ class CachingOcspSourceTest {
         List<X509Certificate> chain = gpu.credentials().chain();
         X509Certificate subject = chain.get(1);
         X509Certificate issuer = chain.get(2);
-        byte[] der = OcspResponseFactory.response(subject.getSerialNumber(), issuer, GpuTestFixture.PKI.keyOf(issuer),
-                null, new OcspResponseFactory.Status.Good(), NOW.minus(Duration.ofMinutes(30)),
-                NOW.plus(Duration.ofHours(2)), null);
+        byte[] der = goodAnswer(chain, NOW.minus(Duration.ofMinutes(30)));
         AtomicInteger calls = new AtomicInteger();
         OcspSource upstream = q -> {
             calls.incrementAndGet();
