@@ -26,7 +26,10 @@ public final class HttpLogSource implements LogSource {
     public static final int PAGE = LogReadApi.MAX_PAGE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: on plain http the JDK client otherwise attempts an h2c upgrade per connection, and
+    // one auditor replay in CI hung there past its 60 s request timeout (2026-11-29).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
     private final String token;
     private Long endIndex;
