@@ -61,6 +61,14 @@ final class ServiceProcess implements AutoCloseable {
         Path log = dir.resolve("service-" + generation + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
+        // Extra JVM options for the child (e.g. a flight recording): -Dbench.service_jvm_opts="...",
+        // split on spaces; {gen} becomes the restart generation (0, 1, ...).
+        String opts = System.getProperty("bench.service_jvm_opts", "").trim();
+        if (!opts.isEmpty()) {
+            for (String o : opts.split("\\s+")) {
+                cmd.add(o.replace("{gen}", Integer.toString(generation)));
+            }
+        }
         // The service's own tuning properties (attestation.*) are handed on.
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("attestation."))
                 .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
