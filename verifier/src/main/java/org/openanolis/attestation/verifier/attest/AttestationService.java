@@ -190,7 +190,8 @@ public final class AttestationService {
         }
     }
 
-    private static EarTokenIssuer.Result toTokenResult(AttestRequest req, Outcome o) {
+    /** What the token of an appraised request says (also the warm start's rehearsal). */
+    public static EarTokenIssuer.Result toTokenResult(AttestRequest req, Outcome o) {
         Map<String, EarTokenIssuer.Submod> submods = new LinkedHashMap<>();
         for (Map.Entry<String, VerifiedEvidence> e : o.evidence().entrySet()) {
             Appraiser.Appraisal ap = o.appraisals().get(e.getKey());

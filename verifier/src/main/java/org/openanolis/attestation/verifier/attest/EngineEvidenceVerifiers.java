@@ -88,9 +88,14 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     @Override
     public VerifiedEvidence verifyGpu(GpuEvidence e, byte[] expectedNonce, VerificationContext ctx)
             throws VerificationException {
-        org.openanolis.attestation.verifier.gpu.GpuEvidence ev =
-                new org.openanolis.attestation.verifier.gpu.GpuEvidence(e.tee(), null, e.report(), chain(e.certChainPem()));
-        GpuDeviceResult r = gpu.verify(ev, expectedNonce, rims, ocsp, ocspMode, ctx);
+        return verifiedGpu(gpu.verify(gpuEvidence(e), expectedNonce, rims, ocsp, ocspMode, ctx));
+    }
+
+    private org.openanolis.attestation.verifier.gpu.GpuEvidence gpuEvidence(GpuEvidence e) throws VerificationException {
+        return new org.openanolis.attestation.verifier.gpu.GpuEvidence(e.tee(), null, e.report(), chain(e.certChainPem()));
+    }
+
+    private static VerifiedEvidence verifiedGpu(GpuDeviceResult r) throws VerificationException {
         if (r.failure().isPresent() && r.failure().get().code() == ReasonCode.MEASUREMENT_MISMATCH) {
             // The measurement comparison is the engine's last check: the evidence is authentic,
             // fresh and bound, so a mismatch is appraised (claims carry measurement_result
@@ -120,35 +125,83 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         org.openanolis.attestation.verifier.gpu.GpuEvidence ev = new org.openanolis.attestation.verifier.gpu.GpuEvidence(
                 d.evidence().tee(), null, d.evidence().report(), certs);
         Map<String, byte[]> answers = new java.util.HashMap<>();
-        Map<RimKind, byte[]> rimDocuments = new java.util.EnumMap<>(RimKind.class);
         d.collateral().forEach((kind, bytes) -> {
             if (kind.startsWith("ocsp/")) {
                 answers.put(kind.substring("ocsp/".length()), bytes);
             }
-            for (RimKind k : RimKind.values()) {
-                if (k.collateralKey().equals(kind)) {
-                    rimDocuments.put(k, bytes);
-                }
-            }
         });
         boolean valid = gpu.warm(ev, root, answers, d.recordedAt(), ocsp, ctx.clock()).chainValid();
         if (valid && exercise && d.nonce() != null) {
-            OcspSource heldOnly = new OcspSource() {
-                @Override
-                public Optional<Answer> fetch(Query query) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws java.io.IOException {
-                    return ocsp.held(subject, issuer);
-                }
-            };
-            GpuDeviceResult r = gpu.verify(ev, d.nonce(), new StaticRimSource(rimDocuments), heldOnly,
-                    ocspMode == OcspMode.OFF ? OcspMode.OFF : OcspMode.BEST_EFFORT, ctx);
+            GpuDeviceResult r = gpu.verify(ev, d.nonce(), new StaticRimSource(rimDocuments(d.collateral())), heldOnly,
+                    recordedMode(), ctx);
             return new WarmResult(true, r.passed());
         }
         return new WarmResult(valid, false);
+    }
+
+    /** This set's OCSP answers as held, never a responder: what a rehearsal may use. */
+    private final OcspSource heldOnly = new OcspSource() {
+        @Override
+        public Optional<Answer> fetch(Query query) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Answer> held(X509Certificate subject, X509Certificate issuer) throws java.io.IOException {
+            return ocsp.held(subject, issuer);
+        }
+    };
+
+    /** Held answers only: a missing one is "unavailable", which only the strict mode refuses. */
+    private OcspMode recordedMode() {
+        return ocspMode == OcspMode.OFF ? OcspMode.OFF : OcspMode.BEST_EFFORT;
+    }
+
+    private static Map<RimKind, byte[]> rimDocuments(Map<String, byte[]> collateral) {
+        Map<RimKind, byte[]> rimDocuments = new java.util.EnumMap<>(RimKind.class);
+        for (RimKind k : RimKind.values()) {
+            byte[] b = collateral.get(k.collateralKey());
+            if (b != null) {
+                rimDocuments.put(k, b);
+            }
+        }
+        return rimDocuments;
+    }
+
+    /**
+     * The rehearsal engines of one recorded request: this set's TDX, SNP and GPU engines (and so
+     * their caches), the recorded CPU collateral, each GPU's recorded RIMs, and the OCSP answers
+     * this set holds. GPU evidence is taken in request order, as the service verifies it.
+     */
+    @Override
+    public EvidenceVerifiers recorded(Map<String, Map<String, byte[]>> collateral) {
+        Map<String, byte[]> cpu = collateral.getOrDefault("cpu", Map.of());
+        TdxCollateralSource fromCpu = request -> TdxCollateral.fromParts(cpu);
+        SnpCollateralSource snpFromCpu = request -> SnpCollateral.fromParts(cpu);
+        TdxCollateralSource recordedIntel = recording(fromCpu);
+        SnpCollateralSource recordedAmd = recording(snpFromCpu);
+        return new EvidenceVerifiers() {
+            private int next;
+
+            @Override
+            public VerifiedEvidence verifyCpu(CpuEvidence e, VerificationContext ctx) throws VerificationException {
+                return switch (e.tee()) {
+                    case "tdx" -> tdx.verify(e.evidence(), TeeType.TDX, recordedIntel, ctx);
+                    case "sgx" -> tdx.verify(e.evidence(), TeeType.SGX, recordedIntel, ctx);
+                    case "snp" -> snp.verify(e.evidence(), recordedAmd, ctx);
+                    default -> throw new VerificationException(ReasonCode.MALFORMED_EVIDENCE, "cpu.tee",
+                            "no verifier for cpu tee " + e.tee());
+                };
+            }
+
+            @Override
+            public VerifiedEvidence verifyGpu(GpuEvidence e, byte[] expectedNonce, VerificationContext ctx)
+                    throws VerificationException {
+                Map<String, byte[]> c = collateral.getOrDefault("gpu" + next++, Map.of());
+                return verifiedGpu(gpu.verify(gpuEvidence(e), expectedNonce,
+                        recording(new StaticRimSource(rimDocuments(c))), heldOnly, recordedMode(), ctx));
+            }
+        };
     }
 
     // The sources below report what they hand to the engines to CollateralUsage (the verification

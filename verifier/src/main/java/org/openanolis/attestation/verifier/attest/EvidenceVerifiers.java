@@ -28,6 +28,17 @@ public interface EvidenceVerifiers {
     }
 
     /**
+     * Engines that verify one recorded request again (the warm start's rehearsal): the engines and
+     * caches of this set, fed only with what the verification log recorded for the request
+     * ({@code collateral}: device {@code cpu}, {@code gpu0}, ... → collateral kind → bytes) and the
+     * OCSP answers this set already holds. They ask no vendor service. Null when this set cannot
+     * rehearse (the default).
+     */
+    default EvidenceVerifiers recorded(java.util.Map<String, java.util.Map<String, byte[]>> collateral) {
+        return null;
+    }
+
+    /**
      * What {@link #warmGpu} did: whether the device chain validated, and whether the exercise
      * verification ran and passed (a device whose recorded evidence no longer verifies, e.g. after
      * a certificate expired, warms the chain cache but compiles less).

@@ -295,6 +295,26 @@ public final class AttestationServer extends VerticleBase {
         return parseAttest(body);
     }
 
+    /**
+     * An attest body read as the API reads it (JSON decoding, then the checks below), for the warm
+     * start's rehearsal of recorded requests.
+     *
+     * @throws IllegalArgumentException with the API's message when the API would refuse the body
+     */
+    public static AttestRequest parseAttestBody(io.vertx.core.buffer.Buffer body) {
+        JsonObject json;
+        try {
+            json = body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw new IllegalArgumentException("body is not a JSON object");
+        }
+        try {
+            return parseAttest(json);
+        } catch (BadRequest e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** The checks of an attest body once decoded; package-private so the fuzz tests reach it without HTTP. */
     static AttestRequest parseAttest(JsonObject body) throws BadRequest {
         if (body == null) {
@@ -332,7 +352,7 @@ public final class AttestationServer extends VerticleBase {
                 throw new BadRequest("gpus[" + i + "].tee must be one of " + GpuEvidence.TEES, null);
             }
             gpus.add(new GpuEvidence(gtee, Shape.base64(g, "evidence", true),
-                    Shape.string(g, "cert_chain", true).getBytes(StandardCharsets.US_ASCII)));
+                    Shape.string(g, "cert_chain", true).getBytes(StandardCharsets.ISO_8859_1)));
         }
         Map<String, String> policies = new HashMap<>();
         if (body.getValue("policy_ids") != null) {

@@ -134,7 +134,8 @@ public final class ServiceLauncher {
                 issuer, effectiveRecorder, () -> new VerificationContext(clock, anchors));
         // Devices of the newest log entries get their chains and good OCSP answers cached again.
         GpuWarmStart warmStart = new GpuWarmStart(log.store(), engines, () -> new VerificationContext(clock, anchors),
-                clock, config.gpuWarmStartEntries, DeviceCacheLimits.perDevice(1));
+                clock, config.gpuWarmStartEntries, DeviceCacheLimits.perDevice(1))
+                .rehearseWith(policies::appraiser, issuer, log.recorder(), GpuWarmStart.REHEARSED_ENTRIES);
         AttestationServer server = new AttestationServer(config, nonces, service, keys,
                 () -> new JsonObject().put("trust_anchors", anchors.origin())
                         .put("version", version())

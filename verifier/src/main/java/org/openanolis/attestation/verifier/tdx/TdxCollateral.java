@@ -80,6 +80,15 @@ public final class TdxCollateral {
         return new Builder();
     }
 
+    /** The collateral of recorded parts ({@link #presentParts} keys), as a verification log or bundle holds them. */
+    public static TdxCollateral fromParts(java.util.Map<String, byte[]> c) {
+        return builder()
+                .tcbInfo(c.get(TCB_INFO)).tcbInfoIssuerChain(c.get(TCB_INFO_ISSUER_CHAIN))
+                .qeIdentity(c.get(QE_IDENTITY)).qeIdentityIssuerChain(c.get(QE_IDENTITY_ISSUER_CHAIN))
+                .pckCrl(c.get(PCK_CRL)).pckCrlIssuerChain(c.get(PCK_CRL_ISSUER_CHAIN))
+                .rootCaCrl(c.get(ROOT_CA_CRL)).pckChain(c.get(PCK_CHAIN)).build();
+    }
+
     /** The PCK certificate chain supplied with the collateral (for quotes with certification data types 1..4). */
     public Optional<byte[]> pckChain() {
         return pckChain.present() ? Optional.of(pckChain.bytes.clone()) : Optional.empty();

@@ -58,6 +58,8 @@ public final class EarTokenIssuer {
     private final String issuer;
     private final Map<String, Object> verifierId;
     /** One ES256 signer per signing key id (its key parameters and curve tables are reused). */
+    /** Signs rehearsal tokens only ({@link #rehearse}); created on first use. */
+    private volatile SigningKeys.SigningKey rehearsalKey;
     private final Map<String, Es256Signer> signers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EarTokenIssuer(SigningKeys keys, Clock clock, Duration lifetime, String issuer, String build) {
@@ -85,7 +87,43 @@ public final class EarTokenIssuer {
      * strings, integers, booleans, null, maps with string keys and lists) falls back to nimbus.
      */
     public Issued issue(Result result) throws JOSEException {
-        SigningKeys.SigningKey key = keys.current();
+        return issue(result, keys.current());
+    }
+
+    /**
+     * The token of {@code result} built exactly as {@link #issue} builds it, but signed with a key
+     * this issuer generates in memory for the purpose: it signs nothing else, is never stored and
+     * never published, so no relying party can accept what it signs. The warm start rehearses
+     * recorded requests with it (a new JVM then has the issuing path compiled before the fleet
+     * arrives) and discards the token.
+     */
+    public Issued rehearse(Result result) throws JOSEException {
+        SigningKeys.SigningKey key = rehearsalKey;
+        if (key == null) {
+            synchronized (this) {
+                if (rehearsalKey == null) {
+                    rehearsalKey = throwAwayKey(clock.instant());
+                }
+                key = rehearsalKey;
+            }
+        }
+        return issue(result, key);
+    }
+
+    private static SigningKeys.SigningKey throwAwayKey(Instant now) throws JOSEException {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair kp = g.generateKeyPair();
+            return new SigningKeys.SigningKey("rehearsal-" + UUID.randomUUID(),
+                    (java.security.interfaces.ECPrivateKey) kp.getPrivate(),
+                    (java.security.interfaces.ECPublicKey) kp.getPublic(), now);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new JOSEException("cannot generate the rehearsal key", e);
+        }
+    }
+
+    private Issued issue(Result result, SigningKeys.SigningKey key) throws JOSEException {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant exp = now.plus(lifetime);
         String jti = UUID.randomUUID().toString();
@@ -99,7 +137,7 @@ public final class EarTokenIssuer {
         Es256Signer signer = signers.computeIfAbsent(key.kid(), k -> new Es256Signer(key.privateKey()));
         String header = headers.computeIfAbsent(key.kid(), EarTokenIssuer::encodedHeader);
         String signingInput = header + '.' + B64.encodeToString(payload);
-        byte[] signature = signer.signRaw(signingInput.getBytes(StandardCharsets.US_ASCII));
+        byte[] signature = signer.signRaw(signingInput.getBytes(StandardCharsets.ISO_8859_1));
         return new Issued(signingInput + '.' + B64.encodeToString(signature), jti, now, exp, key.kid());
     }
 

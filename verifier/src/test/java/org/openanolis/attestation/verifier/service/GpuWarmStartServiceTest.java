@@ -70,6 +70,7 @@ class GpuWarmStartServiceTest {
 
             int ocspBefore = d.vendors().ocspResponder().requestCount();
             int rimBefore = d.vendors().rimRequests();
+            long logSize = d.service().log().store().treeSize();
             d = d.restart();
             JsonNode warm = warmStatus(d);
             assertEquals("done", warm.path("state").asText(), warm.toString());
@@ -77,6 +78,11 @@ class GpuWarmStartServiceTest {
             assertEquals(2, warm.path("devices").asInt(), warm.toString());
             assertEquals(0, warm.path("chains_invalid").asInt(), warm.toString());
             assertEquals(2, warm.path("exercised").asInt(), warm.toString());
+            // Both recorded requests were rehearsed whole (API body, verification, appraisal, token,
+            // entry) and nothing of it was kept: the log has the same entries.
+            assertEquals(2, warm.path("requests_rehearsed").asInt(), warm.toString());
+            assertEquals(0, warm.path("rehearsals_failed").asInt(), warm.toString());
+            assertEquals(logSize, d.service().log().store().treeSize());
             // The warm start asks nobody: recorded answers and RIMs only.
             assertEquals(ocspBefore, d.vendors().ocspResponder().requestCount());
             assertEquals(rimBefore, d.vendors().rimRequests());

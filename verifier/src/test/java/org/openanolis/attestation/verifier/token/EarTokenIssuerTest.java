@@ -38,6 +38,31 @@ class EarTokenIssuerTest {
     }
 
     @Test
+    void aRehearsalTokenIsSignedByAKeyNoRelyingPartyKnows(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        SigningKeys keys = SigningKeys.openOrCreate(dir.resolve("keys.p12"), PW, clock, Duration.ofMinutes(5));
+        EarTokenIssuer issuer = new EarTokenIssuer(keys, clock, Duration.ofMinutes(5), "https://verifier.test", "test");
+        EarTokenIssuer.Result result = new EarTokenIssuer.Result("n0nce", null, null, Map.of("cpu",
+                new EarTokenIssuer.Submod("affirming", Map.of("hardware", 2), "default-tdx", Map.of("mr_td", "00"))), null);
+        SignedJWT rehearsal = SignedJWT.parse(issuer.rehearse(result).token());
+        SignedJWT real = SignedJWT.parse(issuer.issue(result).token());
+        String kid = rehearsal.getHeader().getKeyID();
+        assertTrue(kid.startsWith("rehearsal-"), kid);
+        assertEquals(null, keys.jwks().getKeyByKeyId(kid), "the rehearsal key is never published");
+        ECKey published = (ECKey) keys.jwks().getKeyByKeyId(real.getHeader().getKeyID());
+        assertTrue(real.verify(new ECDSAVerifier(published)));
+        // Forged under the published kid, the rehearsal signature still does not verify.
+        SignedJWT relabelled = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(real.getHeader()).build()
+                .toBase64URL(), rehearsal.getPayload().toBase64URL(), rehearsal.getSignature());
+        assertTrue(!relabelled.verify(new ECDSAVerifier(published)));
+        // The same claims as a real token; the next real token is still signed with the current key.
+        assertEquals(real.getJWTClaimsSet().getJSONObjectClaim("submods"),
+                rehearsal.getJWTClaimsSet().getJSONObjectClaim("submods"));
+        assertEquals(real.getHeader().getKeyID(), SignedJWT.parse(issuer.issue(result).token()).getHeader().getKeyID());
+        assertEquals(kid, SignedJWT.parse(issuer.rehearse(result).token()).getHeader().getKeyID());
+    }
+
+    @Test
     void directlyAssembledTokenHasNimbusHeaderAndClaims(@TempDir Path dir) throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         SigningKeys keys = SigningKeys.openOrCreate(dir.resolve("keys.p12"), PW, clock, Duration.ofMinutes(5));

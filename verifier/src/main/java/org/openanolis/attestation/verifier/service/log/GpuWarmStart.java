@@ -1,21 +1,34 @@
 package org.openanolis.attestation.verifier.service.log;
 
+import com.nimbusds.jose.JOSEException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Supplier;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Hex;
+import org.openanolis.attestation.errors.VerificationException;
 import org.openanolis.attestation.verifier.VerificationContext;
+import org.openanolis.attestation.verifier.attest.Appraiser;
+import org.openanolis.attestation.verifier.attest.AttestRequest;
+import org.openanolis.attestation.verifier.attest.AttestationRecorder;
+import org.openanolis.attestation.verifier.attest.AttestationService;
+import org.openanolis.attestation.verifier.attest.CollateralUsage;
 import org.openanolis.attestation.verifier.attest.EvidenceVerifiers;
 import org.openanolis.attestation.verifier.attest.GpuEvidence;
 import org.openanolis.attestation.verifier.attest.RecordedDevice;
@@ -27,6 +40,8 @@ import org.openanolis.attestation.verifier.log.LogRecords;
 import org.openanolis.attestation.verifier.log.LogSource;
 import org.openanolis.attestation.verifier.log.LogStorageException;
 import org.openanolis.attestation.verifier.log.Sha256Digest;
+import org.openanolis.attestation.verifier.service.AttestationServer;
+import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 
 /**
  * The warm start of a (re)started service from its own verification log: the GPUs and NVSwitches
@@ -54,6 +69,12 @@ public final class GpuWarmStart implements Runnable {
      */
     static final int EXERCISED_DEVICES = Integer.getInteger("attestation.gpu.warm_start_exercise", 2048);
 
+    /**
+     * Newest entries also rehearsed as whole requests (see {@link #rehearseWith}): about 3-5 ms
+     * each on the warm-up thread.
+     */
+    public static final int REHEARSED_ENTRIES = Integer.getInteger("attestation.warm_start_rehearse", 1000);
+
     private final LogSource log;
     private final EvidenceVerifiers verifiers;
     private final Supplier<VerificationContext> context;
@@ -69,6 +90,12 @@ public final class GpuWarmStart implements Runnable {
     private volatile long chainsInvalid;
     private volatile long exercised;
     private volatile long ocspAnswersOffered;
+    private volatile long rehearsed;
+    private volatile long rehearsalsFailed;
+    private Supplier<Appraiser> appraiser;
+    private EarTokenIssuer issuer;
+    private LogRecorder recorder;
+    private int rehearseEntries;
     private volatile Instant started;
     private volatile Duration took;
 
@@ -87,6 +114,25 @@ public final class GpuWarmStart implements Runnable {
         if (maxEntries <= 0) {
             state = "off";
         }
+    }
+
+    /**
+     * Also rehearses the newest {@code entries} attestation entries as whole requests, once each,
+     * after their devices are warm: the recorded request rebuilt as the API's JSON body and read
+     * as the API reads it; verification and binding with this service's engines fed only with
+     * what the entry recorded ({@link EvidenceVerifiers#recorded}, clock at the recorded instant);
+     * the appraisal with the current policies; the token built and signed with the issuer's
+     * throw-away rehearsal key ({@link EarTokenIssuer#rehearse}); the log entry built and encoded.
+     * Nothing is appended, returned or kept: no nonce is consumed, no token leaves, the log is
+     * unchanged. In a new JVM this compiles the request path before the fleet arrives. 0: off.
+     */
+    public GpuWarmStart rehearseWith(Supplier<Appraiser> appraiser, EarTokenIssuer issuer, LogRecorder recorder,
+                                     int entries) {
+        this.appraiser = Objects.requireNonNull(appraiser);
+        this.issuer = Objects.requireNonNull(issuer);
+        this.recorder = Objects.requireNonNull(recorder);
+        this.rehearseEntries = Math.max(0, entries);
+        return this;
     }
 
     /** Starts the warm-up on its own daemon thread (nothing when off). */
@@ -114,6 +160,8 @@ public final class GpuWarmStart implements Runnable {
         m.put("chains_invalid", chainsInvalid);
         m.put("exercised", exercised);
         m.put("ocsp_answers_offered", ocspAnswersOffered);
+        m.put("requests_rehearsed", rehearsed);
+        m.put("rehearsals_failed", rehearsalsFailed);
         if (took != null) {
             m.put("seconds", took.toMillis() / 1000.0);
         }
@@ -180,11 +228,91 @@ public final class GpuWarmStart implements Runnable {
                     continue; // the auditor reports it; nothing to warm from
                 }
                 warmEntry(entry, seenChains, blobs, ctx);
+                if (rehearsed + rehearsalsFailed < rehearseEntries) {
+                    rehearse(entry, blobs);
+                }
             }
             if (devices >= maxDevices) {
                 return;
             }
         }
+    }
+
+    /** The bytes of a recorded collateral reference, when present and matching its digest. */
+    private byte[] blob(CollateralReference ref, Map<Sha256Digest, byte[]> blobs) throws LogStorageException {
+        byte[] bytes = blobs.get(ref.sha256());
+        if (bytes == null) {
+            bytes = log.collateral(ref.sha256()).orElse(null);
+            if (bytes == null || !MessageDigest.isEqual(Digests.sha256(bytes), ref.sha256().bytes())) {
+                return null; // missing or damaged: a request will fetch its own
+            }
+            blobs.put(ref.sha256(), bytes);
+        }
+        return bytes;
+    }
+
+    private void rehearse(LogEntry entry, Map<Sha256Digest, byte[]> blobs) throws LogStorageException {
+        Map<String, Map<String, byte[]>> byDevice = new HashMap<>();
+        for (CollateralReference ref : entry.collateral()) {
+            byte[] bytes = blob(ref, blobs);
+            if (bytes != null) {
+                byDevice.computeIfAbsent(ref.submodule(), k -> new HashMap<>()).put(ref.kind(), bytes);
+            }
+        }
+        EvidenceVerifiers engines = verifiers.recorded(byDevice);
+        if (engines == null) {
+            return;
+        }
+        try {
+            AttestRequest req = AttestationServer.parseAttestBody(requestBody(entry).toBuffer());
+            VerificationContext ctx = new VerificationContext(Clock.fixed(entry.instant(), ZoneOffset.UTC),
+                    context.get().trustAnchors());
+            CollateralUsage usage = new CollateralUsage();
+            AttestationService.Outcome o = AttestationService.verifyAndAppraise(entry.nonce(), req, engines,
+                    appraiser.get(), ctx, usage);
+            if (!o.denied()) {
+                issuer.rehearse(AttestationService.toTokenResult(req, o));
+            }
+            recorder.toEntry(new AttestationRecorder.Record(req, o, "rehearsal", null, usage.used(), entry.instant()),
+                    new LinkedHashMap<>()).encode();
+            rehearsed++;
+        } catch (VerificationException | JOSEException | RuntimeException e) {
+            // A recorded failure, an expired certificate, a policy that changed: nothing to keep.
+            rehearsalsFailed++;
+        }
+    }
+
+    /** The API body of the request {@code entry} recorded (what the host sent, as the service logged it). */
+    static JsonObject requestBody(LogEntry entry) {
+        Map<String, EvidenceItem> cpu = LogRecorder.evidenceOf(entry, "cpu");
+        EvidenceItem quote = cpu.containsKey("quote") ? cpu.get("quote") : cpu.get("report");
+        EvidenceItem runtime = cpu.get("runtime_data");
+        if (quote == null || runtime == null) {
+            throw new IllegalArgumentException("entry has no cpu evidence");
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        JsonArray gpus = new JsonArray();
+        for (String g : LogRecorder.gpuSubmodules(entry)) {
+            Map<String, EvidenceItem> ev = LogRecorder.evidenceOf(entry, g);
+            EvidenceItem report = ev.get("report");
+            EvidenceItem chain = ev.get("cert_chain");
+            if (report == null || chain == null) {
+                throw new IllegalArgumentException(g + " lacks report or cert_chain");
+            }
+            gpus.add(new JsonObject().put("tee", report.tee()).put("evidence", b64.encodeToString(report.bytes()))
+                    .put("cert_chain", new String(chain.bytes(), StandardCharsets.ISO_8859_1)));
+        }
+        JsonObject body = new JsonObject()
+                .put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(entry.nonce()))
+                .put("runtime_data", b64.encodeToString(runtime.bytes()))
+                .put("cpu", new JsonObject().put("tee", quote.tee()).put("evidence", b64.encodeToString(quote.bytes())))
+                .put("gpus", gpus);
+        if (entry.outcome().explanation().get("requested_policies") instanceof Map<?, ?> requested && !requested.isEmpty()) {
+            JsonObject ids = new JsonObject();
+            requested.forEach((k, v) -> ids.put(String.valueOf(k), String.valueOf(v)));
+            body.put("policy_ids", ids);
+        }
+        return body;
     }
 
     private void warmEntry(LogEntry entry, Set<String> seenChains, Map<Sha256Digest, byte[]> blobs,
@@ -210,15 +338,10 @@ public final class GpuWarmStart implements Runnable {
                 if (!ref.submodule().equals(d.getKey())) {
                     continue;
                 }
-                byte[] bytes = blobs.get(ref.sha256());
-                if (bytes == null) {
-                    bytes = log.collateral(ref.sha256()).orElse(null);
-                    if (bytes == null || !MessageDigest.isEqual(Digests.sha256(bytes), ref.sha256().bytes())) {
-                        continue; // missing or damaged: a request will fetch its own
-                    }
-                    blobs.put(ref.sha256(), bytes);
+                byte[] bytes = blob(ref, blobs);
+                if (bytes != null) {
+                    collateral.put(ref.kind(), bytes);
                 }
-                collateral.put(ref.kind(), bytes);
             }
             EvidenceItem nonce = d.getValue().get("nonce");
             RecordedDevice device;

@@ -231,8 +231,8 @@ public final class ServiceReplayEngine implements ReplayEngine {
 
     private EvidenceVerifiers verifiers(Map<String, Map<String, byte[]>> byDevice, int gpuCount, OcspMode mode) {
         Map<String, byte[]> cpu = byDevice.getOrDefault("cpu", Map.of());
-        TdxCollateralSource intel = request -> tdxCollateral(cpu);
-        SnpCollateralSource amd = request -> snpCollateral(cpu);
+        TdxCollateralSource intel = request -> TdxCollateral.fromParts(cpu);
+        SnpCollateralSource amd = request -> SnpCollateral.fromParts(cpu);
         EngineEvidenceVerifiers cpuEngines = new EngineEvidenceVerifiers(intel, amd, gpuEngine,
                 new StaticRimSource(Map.of()), OcspSource.none(), mode);
         List<EngineEvidenceVerifiers> gpuEngines = new ArrayList<>();
@@ -267,30 +267,6 @@ public final class ServiceReplayEngine implements ReplayEngine {
                 return gpuEngines.get(next++).verifyGpu(evidence, expectedNonce, context);
             }
         };
-    }
-
-    private static TdxCollateral tdxCollateral(Map<String, byte[]> c) {
-        return TdxCollateral.builder()
-                .tcbInfo(c.get(TdxCollateral.TCB_INFO)).tcbInfoIssuerChain(c.get(TdxCollateral.TCB_INFO_ISSUER_CHAIN))
-                .qeIdentity(c.get(TdxCollateral.QE_IDENTITY))
-                .qeIdentityIssuerChain(c.get(TdxCollateral.QE_IDENTITY_ISSUER_CHAIN))
-                .pckCrl(c.get(TdxCollateral.PCK_CRL)).pckCrlIssuerChain(c.get(TdxCollateral.PCK_CRL_ISSUER_CHAIN))
-                .rootCaCrl(c.get(TdxCollateral.ROOT_CA_CRL)).pckChain(c.get(TdxCollateral.PCK_CHAIN)).build();
-    }
-
-    private static SnpCollateral snpCollateral(Map<String, byte[]> c) throws VerificationException {
-        byte[] vek = c.get("vek");
-        if (vek == null) {
-            throw new VerificationException(ReasonCode.COLLATERAL_MISSING, "vek", "no VEK was recorded");
-        }
-        byte[] inter = c.containsKey("ask") ? c.get("ask") : c.get("asvk");
-        Optional<X509Certificate> intermediate = inter == null ? Optional.empty()
-                : Optional.of(Certificates.parseCertificate(inter, ReasonCode.COLLATERAL_INVALID, "ask"));
-        Optional<X509Certificate> ark = c.get("ark") == null ? Optional.empty()
-                : Optional.of(Certificates.parseCertificate(c.get("ark"), ReasonCode.COLLATERAL_INVALID, "ark"));
-        return new SnpCollateral(Certificates.parseCertificate(vek, ReasonCode.COLLATERAL_INVALID, "vek"),
-                intermediate, ark, c.get("crl") == null ? Optional.empty()
-                        : Optional.of(Certificates.parseCrl(c.get("crl"), ReasonCode.COLLATERAL_INVALID, "crl")));
     }
 
     private static Map<String, String> stringMap(Object o) throws ReplayException {
