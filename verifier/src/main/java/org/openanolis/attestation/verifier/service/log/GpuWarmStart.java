@@ -70,8 +70,9 @@ public final class GpuWarmStart implements Runnable {
     static final int EXERCISED_DEVICES = Integer.getInteger("attestation.gpu.warm_start_exercise", 2048);
 
     /**
-     * Newest entries also rehearsed as whole requests (see {@link #rehearseWith}): about 3-5 ms
-     * each on the warm-up thread.
+     * Newest entries also rehearsed as whole requests (see {@link #rehearseWith}). In a new JVM,
+     * 1,000 8-GPU entries cost ~20 CPU-s in the background (~8 of them compiling) and make the
+     * first boot storm after the restart cost about half (docs/performance-replicas.md).
      */
     public static final int REHEARSED_ENTRIES = Integer.getInteger("attestation.warm_start_rehearse", 1000);
 
