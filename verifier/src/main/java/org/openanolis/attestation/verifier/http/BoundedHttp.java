@@ -37,9 +37,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link HttpClient#send} throws (e.g. {@link java.net.ConnectException}). Error statuses are
  * answers like any other: their bodies are bounded the same way and returned.
  *
- * <p>A twin of this class is {@code client-sdk}'s {@code org.openanolis.attestation.sdk.BoundedHttp}
- * (the SDK depends on nothing but the JDK and Nimbus); {@code BoundedHttpTwinTest} there keeps the
- * two identical but for the package line and visibility.
+ * <p>This class exists twice, identical but for the package line and the class's visibility:
+ * {@code verifier}'s {@code org.openanolis.attestation.verifier.http.BoundedHttp} (public, tested
+ * by {@code BoundedHttpTest}) and {@code client-sdk}'s {@code org.openanolis.attestation.sdk.BoundedHttp}
+ * (package-private: the SDK depends on nothing but the JDK and Nimbus, and no module is shared by
+ * both at compile scope). {@code client-sdk}'s {@code BoundedHttpTwinTest} fails when they differ.
  */
 public final class BoundedHttp {
     private BoundedHttp() {
