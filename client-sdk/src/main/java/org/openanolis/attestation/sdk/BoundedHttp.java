@@ -1,12 +1,16 @@
 package org.openanolis.attestation.sdk;
 
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -112,6 +116,37 @@ final class BoundedHttp {
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         }
+    }
+
+    /**
+     * A Nimbus {@link ResourceRetriever} (for {@code JWKSourceBuilder.create(url, retriever)}) whose
+     * fetches are {@link #send} exchanges through {@code client}. Nimbus's default retriever bounds
+     * the size but times each read, not the whole body, so a server dripping bytes could hold a
+     * thread for hours. Only HTTP 200 is a resource; its body is read as UTF-8.
+     */
+    public static ResourceRetriever resourceRetriever(HttpClient client, int maxBodyBytes, Duration deadline) {
+        Objects.requireNonNull(client, "client");
+        return url -> {
+            URI uri;
+            try {
+                uri = url.toURI();
+            } catch (URISyntaxException e) {
+                throw new IOException("not a URI: " + url, e);
+            }
+            HttpResponse<byte[]> r;
+            try {
+                r = send(client, HttpRequest.newBuilder(uri).timeout(deadline).header("Accept", "application/json")
+                        .GET().build(), maxBodyBytes, deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(uri + ": interrupted", e);
+            }
+            if (r.statusCode() != 200) {
+                throw new IOException(uri + ": HTTP " + r.statusCode());
+            }
+            return new Resource(new String(r.body(), StandardCharsets.UTF_8),
+                    r.headers().firstValue("Content-Type").orElse(null));
+        };
     }
 
     /** Cancels the exchange: the body's subscription (closing the connection) and the future. */

@@ -7,13 +7,9 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jose.util.Resource;
-import com.nimbusds.jose.util.ResourceRetriever;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -131,7 +127,8 @@ final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
         long ahead = policy.refreshAhead().toMillis();
         long refreshTimeout = Math.max(1, Math.min(15_000, (ttl - ahead) / 2));
         try {
-            JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(), this::retrieve)
+            JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(),
+                            BoundedHttp.resourceRetriever(http, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT, DEADLINE))
                     .cache(ttl, refreshTimeout)
                     .refreshAheadCache(ahead, false)
                     .retrying(true);
@@ -143,27 +140,5 @@ final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new KeySourceException("bad jwks_uri or cache policy: " + e.getMessage(), e);
         }
-    }
-
-    /** The JWKS fetch Nimbus calls: bounded like discovery, through the same client. */
-    private Resource retrieve(URL url) throws IOException {
-        URI uri;
-        try {
-            uri = url.toURI();
-        } catch (URISyntaxException e) {
-            throw new IOException("bad JWKS URL " + url, e);
-        }
-        HttpResponse<byte[]> r;
-        try {
-            r = BoundedHttp.send(http, HttpRequest.newBuilder(uri).timeout(DEADLINE)
-                    .header("Accept", "application/json").GET().build(), JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT, DEADLINE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted fetching the JWKS", e);
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("JWKS " + uri + ": HTTP " + r.statusCode());
-        }
-        return new Resource(new String(r.body(), StandardCharsets.UTF_8), r.headers().firstValue("Content-Type").orElse(null));
     }
 }
