@@ -17,11 +17,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One outbound HTTP exchange bounded in size and in total time (issue #9, hostile input). The JDK
@@ -96,25 +95,25 @@ public final class BoundedHttp {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive: " + deadline);
         }
-        URI uri = request.uri();
-        AtomicReference<LimitedBody> body = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, info -> {
-            LimitedBody b = new LimitedBody(uri, maxBodyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
-            body.set(b);
-            return b;
-        });
+        Exchange x = new Exchange(Thread.currentThread(), request.uri(), maxBodyBytes, deadline);
+        ScheduledFuture<?> timer = WATCHDOG.schedule(x::expire, deadline.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            return exchange.get(Math.min(deadline.toNanos(), Long.MAX_VALUE / 2), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            LimitedBody b = body.get();
-            DeadlineExceededException timedOut = new DeadlineExceededException(uri, deadline, b == null ? -1 : b.received);
-            abort(exchange, b, timedOut);
-            throw timedOut;
+            HttpResponse<byte[]> r = client.send(request, x);
+            x.finish(); // past the deadline or not, the answer is complete
+            return r;
         } catch (InterruptedException e) {
-            abort(exchange, body.get(), new IOException(uri + ": interrupted"));
-            throw e;
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            if (x.finish()) {
+                throw e; // interrupted by someone else: send cancelled the exchange
+            }
+            throw x.timedOut();
+        } catch (IOException e) {
+            if (!x.finish()) {
+                throw x.timedOut();
+            }
+            throw unwrap(e);
+        } finally {
+            timer.cancel(false);
+            x.finish(); // also when send threw something unchecked: no interrupt may come after this
         }
     }
 
@@ -149,30 +148,104 @@ public final class BoundedHttp {
         };
     }
 
-    /** Cancels the exchange: the body's subscription (closing the connection) and the future. */
-    private static void abort(CompletableFuture<?> exchange, LimitedBody body, IOException why) {
-        if (body != null) {
-            body.fail(why);
-        }
-        exchange.cancel(true);
-    }
-
-    private static IOException rethrow(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
+    /** {@link HttpClient#send} wraps what the body subscriber failed with: find ours again. */
+    private static IOException unwrap(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodyTooLargeException tooLarge) {
                 return tooLarge;
             }
         }
-        if (cause instanceof IOException io) {
-            return io;
+        return e;
+    }
+
+    /** Ends the exchanges that pass their deadline (one daemon thread, idle but for that). */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bounded-http-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        w.setRemoveOnCancelPolicy(true);
+        return w;
+    }
+
+    /**
+     * One exchange's deadline. The caller waits in {@link HttpClient#send} ({@code sendAsync} and a
+     * timed wait would hand every answer over through the client's executor: about twice the CPU
+     * per small exchange, docs/notes/bounded9.md). When the deadline passes before the
+     * response headers, the watchdog interrupts the caller, and {@code send} cancels the exchange;
+     * after the headers it fails the body, which cancels the body's subscription and so closes the
+     * connection. Either way the caller gets a {@link DeadlineExceededException} and its interrupt
+     * status is left as it was (an interrupt from elsewhere arriving in the same instant is lost).
+     */
+    private static final class Exchange implements HttpResponse.BodyHandler<byte[]> {
+        private final Thread caller;
+        private final URI uri;
+        private final int max;
+        private final Duration deadline;
+        private LimitedBody body;
+        private boolean expired;
+        private boolean finished;
+        private boolean interruptSent;
+
+        Exchange(Thread caller, URI uri, int max, Duration deadline) {
+            this.caller = caller;
+            this.uri = uri;
+            this.max = max;
+            this.deadline = deadline;
         }
-        if (cause instanceof RuntimeException r) {
-            throw r;
+
+        @Override
+        public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+            LimitedBody b = new LimitedBody(uri, max, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+            boolean late;
+            synchronized (this) {
+                body = b;
+                late = expired;
+            }
+            if (late) {
+                b.fail(timedOut());
+            }
+            return b;
         }
-        if (cause instanceof Error err) {
-            throw err;
+
+        /** The watchdog's side: the deadline passed. */
+        void expire() {
+            LimitedBody b;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                expired = true;
+                b = body;
+                if (b == null) {
+                    interruptSent = true;
+                    caller.interrupt();
+                }
+            }
+            if (b != null) {
+                b.fail(timedOut());
+            }
         }
-        return new IOException(cause);
+
+        /**
+         * The caller's side, once {@code send} returned or threw: true when the deadline had not
+         * passed. Clears the interrupt the watchdog sent, if it sent one.
+         */
+        synchronized boolean finish() {
+            finished = true;
+            if (interruptSent) {
+                interruptSent = false;
+                Thread.interrupted();
+            }
+            return !expired;
+        }
+
+        synchronized DeadlineExceededException timedOut() {
+            return new DeadlineExceededException(uri, deadline, body == null ? -1 : body.received);
+        }
     }
 
     /** Collects at most {@code max} bytes; fails and cancels its subscription past that. */

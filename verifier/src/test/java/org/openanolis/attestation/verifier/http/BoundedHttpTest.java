@@ -163,10 +163,64 @@ class BoundedHttpTest {
     }
 
     @Test
-    void noResponseHeadersEndAtTheDeadline() {
+    void noResponseHeadersEndAtTheDeadlineAndTheConnectionIsClosed() throws Exception {
+        // A raw socket: it reads the request, never answers, and sees the client close.
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            handlers.submit(() -> {
+                try (java.net.Socket s = listener.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    while (in.read() >= 0) {
+                        // the request, then nothing until the client closes
+                    }
+                    clientClosed.countDown();
+                }
+                return null;
+            });
+            URI uri = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/x");
+            DeadlineExceededException e = assertThrows(DeadlineExceededException.class, () -> get(uri, SHORT));
+            assertTrue(e.getMessage().endsWith("within 2000 ms (no response headers)"), e.getMessage());
+            assertTrue(!Thread.currentThread().isInterrupted(), "the deadline's interrupt leaked to the caller");
+            assertTrue(clientClosed.await(20, TimeUnit.SECONDS), "the client kept the connection open");
+        }
+    }
+
+    @Test
+    void anInterruptFromElsewhereIsAnInterrupt() throws Exception {
         URI uri = serve(ex -> release.await());
-        DeadlineExceededException e = assertThrows(DeadlineExceededException.class, () -> get(uri, SHORT));
-        assertTrue(e.getMessage().endsWith("within 2000 ms (no response headers)"), e.getMessage());
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        });
+        interrupter.start();
+        try {
+            assertThrows(InterruptedException.class, () -> get(uri, LONG));
+        } finally {
+            interrupter.join();
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void theDeadlineLeavesNoInterruptBehind() throws Exception {
+        URI uri = serve(ex -> {
+            ex.sendResponseHeaders(200, 3);
+            ex.getResponseBody().write(new byte[] {1, 2, 3});
+        });
+        for (int i = 0; i < 200; i++) {
+            // Deadlines about as long as the exchange itself: some expire, some do not; none may
+            // leave the caller interrupted.
+            try {
+                get(uri, Duration.ofNanos(200_000 + 10_000L * i));
+            } catch (DeadlineExceededException expected) {
+                // fine
+            }
+            assertTrue(!Thread.currentThread().isInterrupted(), "interrupt left behind at " + i);
+        }
     }
 
     @Test
