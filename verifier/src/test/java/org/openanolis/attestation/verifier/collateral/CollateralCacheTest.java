@@ -88,6 +88,20 @@ class CollateralCacheTest {
     }
 
     @Test
+    void aBodyThatStallsAfterItsHeadersFailsOverAtTheTimeout() throws Exception {
+        // HttpRequest.timeout alone covers only the headers: this answer used to hold the fetch for ever.
+        primary.on(PATH, FakeUpstream.Answer.stalledBody(bytes("tcb info that never finishes")));
+        mirror.on(PATH, FakeUpstream.Answer.ok(bytes("tcb"), Map.of()));
+        CollateralFetcher f = new CollateralFetcher(List.of(primary.base(), mirror.base()), Duration.ofSeconds(2));
+        assertArrayEquals(bytes("tcb"), f.get(PATH, "tcb_info").body());
+
+        CollateralFetcher alone = new CollateralFetcher(List.of(primary.base()), Duration.ofSeconds(2));
+        CollateralFetcher.Unavailable u = assertThrows(CollateralFetcher.Unavailable.class, () -> alone.get(PATH, "tcb_info"));
+        assertEquals(ReasonCode.COLLATERAL_MISSING, u.code());
+        assertTrue(u.getMessage().contains(primary.base() + PATH + ": timed out"), u.getMessage());
+    }
+
+    @Test
     void notFoundIsCollateralMissingAndThrottlingReportsRetryAfter() throws Exception {
         CollateralFetcher f = new CollateralFetcher(List.of(primary.base()), Duration.ofSeconds(2));
         assertEquals(ReasonCode.COLLATERAL_MISSING, assertThrows(VerificationException.class, () -> f.get(PATH, "x")).code());
