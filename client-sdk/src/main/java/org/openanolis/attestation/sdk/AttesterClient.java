@@ -44,8 +44,8 @@ import java.util.Objects;
  * service's reason code at once. Instances are immutable and thread-safe.
  */
 public final class AttesterClient {
-    /** Longest service answer read into memory. */
-    private static final int MAX_ANSWER_BYTES = 256 * 1024;
+    /** Longest service answer read into memory (a token answer is a few kB); reading stops past it. */
+    static final int MAX_ANSWER_BYTES = 256 * 1024;
     /** The certificate fields of {@code cpu} the service accepts (SEV-SNP). */
     private static final java.util.Set<String> CPU_CERTIFICATE_KINDS = java.util.Set.of("vek", "ask", "asvk");
 
@@ -127,7 +127,7 @@ public final class AttesterClient {
     }
 
     private AttestationToken attemptOnce() throws Retry, AttestationFailedException, InterruptedException {
-        HttpResponse<String> nonceAnswer = send(HttpRequest.newBuilder(base.resolve("/v1/nonce")).GET());
+        HttpResponse<byte[]> nonceAnswer = send(HttpRequest.newBuilder(base.resolve("/v1/nonce")).GET(), "GET /v1/nonce");
         Map<String, Object> nonceJson = answer(nonceAnswer, "GET /v1/nonce");
         String nonce = string(nonceJson, "nonce", "GET /v1/nonce");
         byte[] nonceBytes;
@@ -178,9 +178,9 @@ public final class AttesterClient {
         if (audience != null) {
             body.put("audience", audience);
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/v1/attest"))
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v1/attest"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body))));
+                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body))), "POST /v1/attest");
         Map<String, Object> json = answer(r, "POST /v1/attest");
         String token = string(json, "token", "POST /v1/attest");
         String jti = string(json, "jti", "POST /v1/attest");
@@ -213,11 +213,18 @@ public final class AttesterClient {
         return JSONObjectUtils.toJSONString(o).getBytes(StandardCharsets.UTF_8);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Retry, AttestationFailedException,
+    /**
+     * One exchange, bounded ({@link BoundedHttp}): {@code requestTimeout} covers it whole, body
+     * included, and at most {@link #MAX_ANSWER_BYTES} of answer are read.
+     */
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, String what) throws Retry, AttestationFailedException,
             InterruptedException {
         try {
-            return http.send(request.timeout(requestTimeout).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return BoundedHttp.send(http, request.timeout(requestTimeout).header("Accept", "application/json").build(),
+                    MAX_ANSWER_BYTES, requestTimeout);
+        } catch (BoundedHttp.BodyTooLargeException e) {
+            throw new AttestationFailedException(what + ": answer too large (more than " + MAX_ANSWER_BYTES + " bytes)",
+                    0, null, null, e);
         } catch (ConnectException | HttpTimeoutException e) {
             throw new Retry("service unreachable: " + e, 0, null, null, e);
         } catch (IOException e) {
@@ -226,13 +233,10 @@ public final class AttesterClient {
     }
 
     /** The JSON body of a 200, or the right exception for anything else. */
-    private static Map<String, Object> answer(HttpResponse<String> r, String what)
+    private static Map<String, Object> answer(HttpResponse<byte[]> r, String what)
             throws Retry, AttestationFailedException {
         int status = r.statusCode();
-        String text = r.body() == null ? "" : r.body();
-        if (text.length() > MAX_ANSWER_BYTES) {
-            throw new AttestationFailedException(what + ": answer too large", status, null, null, null);
-        }
+        String text = r.body() == null ? "" : new String(r.body(), StandardCharsets.UTF_8);
         Map<String, Object> json;
         try {
             json = text.isEmpty() ? Map.of() : JSONObjectUtils.parse(text);

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +29,18 @@ import java.util.Map;
  * discovery answer cannot redirect key lookup elsewhere. The JWKS itself is cached by Nimbus's
  * {@link JWKSourceBuilder} per {@link JwksCachePolicy}. A failed discovery is retried at most once
  * per {@code minRefreshInterval}.
+ *
+ * <p>Both fetches use the configured {@link HttpClient} and are bounded ({@link BoundedHttp}): the
+ * discovery document to {@value #MAX_DISCOVERY_BYTES} bytes, the JWKS to Nimbus's own default
+ * limit ({@link JWKSourceBuilder#DEFAULT_HTTP_SIZE_LIMIT}, 50 KiB), each exchange to {@link #DEADLINE}
+ * as a whole, body included (Nimbus's default retriever bounds each read, so a server dripping
+ * bytes could hold a verifying thread for hours).
  */
 final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
+    /** Largest discovery document read (the service's is under 1 kB). */
+    static final int MAX_DISCOVERY_BYTES = 64 * 1024;
+    /** Each fetch as a whole: connect, headers and body. */
+    static final Duration DEADLINE = Duration.ofSeconds(10);
     private final String issuer;
     private final HttpClient http;
     private final JwksCachePolicy policy;
@@ -77,10 +88,10 @@ final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
     private URI discover() throws KeySourceException {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         URI doc = URI.create(base + "/.well-known/openid-configuration");
-        HttpResponse<String> r;
+        HttpResponse<byte[]> r;
         try {
-            r = http.send(HttpRequest.newBuilder(doc).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            r = BoundedHttp.send(http, HttpRequest.newBuilder(doc).timeout(DEADLINE)
+                    .header("Accept", "application/json").GET().build(), MAX_DISCOVERY_BYTES, DEADLINE);
         } catch (IOException e) {
             throw new KeySourceException("discovery document unreachable: " + e, e);
         } catch (InterruptedException e) {
@@ -92,7 +103,7 @@ final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
         }
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(r.body());
+            json = JSONObjectUtils.parse(new String(r.body(), StandardCharsets.UTF_8));
         } catch (ParseException e) {
             throw new KeySourceException("discovery document is not JSON", e);
         }
@@ -116,7 +127,8 @@ final class DiscoveryJwkSource implements JWKSource<SecurityContext> {
         long ahead = policy.refreshAhead().toMillis();
         long refreshTimeout = Math.max(1, Math.min(15_000, (ttl - ahead) / 2));
         try {
-            JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL())
+            JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(),
+                            BoundedHttp.resourceRetriever(http, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT, DEADLINE))
                     .cache(ttl, refreshTimeout)
                     .refreshAheadCache(ahead, false)
                     .retrying(true);

@@ -31,8 +31,15 @@ import java.util.Objects;
  * <p>Record the receipt before handing the wrapped key out when releases must be auditable
  * (fail closed), or after it when availability matters more; the model gateway example records
  * first when configured with a receipt client.
+ *
+ * <p>The exchange is bounded ({@link BoundedHttp}): {@link #DEADLINE} for all of it, body included,
+ * and at most {@value #MAX_ANSWER_BYTES} bytes of answer.
  */
 public final class ReleaseReceiptClient {
+    /** Longest answer read (a receipt answer is under 2 kB). */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+    /** The whole exchange: connect, request, headers and body. */
+    static final Duration DEADLINE = Duration.ofSeconds(30);
     private final URI endpoint;
     private final TokenVerifier keys;
     private final HttpClient http;
@@ -75,20 +82,23 @@ public final class ReleaseReceiptClient {
         body.put("tee_key_thumbprint", token.teeKeyThumbprint());
         body.put("released_at", at.getEpochSecond());
         body.put("gateway", gateway);
-        HttpResponse<String> r;
+        HttpResponse<byte[]> r;
         try {
-            r = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+            r = BoundedHttp.send(http, HttpRequest.newBuilder(endpoint).timeout(DEADLINE)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body), StandardCharsets.UTF_8))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .build(), MAX_ANSWER_BYTES, DEADLINE);
+        } catch (BoundedHttp.BodyTooLargeException e) {
+            throw new ReceiptException("release receipt answer larger than " + MAX_ANSWER_BYTES + " bytes", e);
         } catch (IOException e) {
             throw new ReceiptException("release-receipts endpoint unreachable: " + e, e);
         }
+        String text = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() != 200) {
-            throw new ReceiptException("release receipt refused: HTTP " + r.statusCode() + " " + r.body(), null);
+            throw new ReceiptException("release receipt refused: HTTP " + r.statusCode() + " " + text, null);
         }
         try {
-            Map<String, Object> json = JSONObjectUtils.parse(r.body());
+            Map<String, Object> json = JSONObjectUtils.parse(text);
             if (!(json.get("receipt") instanceof String compact) || !(json.get("log_index") instanceof Number idx)) {
                 throw new ReceiptException("answer lacks receipt or log_index", null);
             }

@@ -215,6 +215,78 @@ class AttesterClientTest {
         }
     }
 
+    /** A loopback service whose nonce answer is endless (chunked), or stalls after the headers. */
+    private static HttpServer hostile(boolean stall, AtomicInteger nonceCalls, java.util.concurrent.CountDownLatch release)
+            throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "attester-client-test");
+            t.setDaemon(true);
+            return t;
+        }));
+        s.createContext("/v1/nonce", ex -> {
+            try (ex) {
+                nonceCalls.incrementAndGet();
+                if (stall) {
+                    ex.sendResponseHeaders(200, 100);
+                    ex.getResponseBody().write("{\"nonce\"".getBytes(StandardCharsets.UTF_8));
+                    ex.getResponseBody().flush();
+                    release.await();
+                    return;
+                }
+                ex.sendResponseHeaders(200, 0);
+                byte[] chunk = new byte[8192];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                while (true) {
+                    ex.getResponseBody().write(chunk); // until the client goes away
+                }
+            } catch (java.io.IOException e) {
+                // the client went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        s.start();
+        return s;
+    }
+
+    @Test
+    void anEndlessAnswerIsRefusedAtTheLimitAndNotRetried() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer s = hostile(false, calls, release);
+        try {
+            AttestationFailedException e = assertThrows(AttestationFailedException.class,
+                    () -> client(URI.create("http://127.0.0.1:" + s.getAddress().getPort()))
+                            .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1))).sleeper(d -> { })
+                            .build().attest());
+            assertEquals("GET /v1/nonce: answer too large (more than 262144 bytes)", e.getMessage());
+            assertEquals(1, calls.get());
+        } finally {
+            release.countDown();
+            s.stop(0);
+        }
+    }
+
+    @Test
+    void aBodyThatStallsAfterItsHeadersEndsAtTheRequestTimeout() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer s = hostile(true, calls, release);
+        try {
+            AttestationFailedException e = assertThrows(AttestationFailedException.class,
+                    () -> client(URI.create("http://127.0.0.1:" + s.getAddress().getPort()))
+                            .requestTimeout(Duration.ofSeconds(2)).retry(new RetryPolicy(1, Duration.ofMillis(1),
+                                    Duration.ofMillis(1))).build().attest());
+            assertTrue(e.getMessage().startsWith("gave up after 1 attempts: service unreachable"), e.getMessage());
+            assertTrue(e.getMessage().contains("no complete answer within 2000 ms (headers arrived, 8 body bytes read)"),
+                    e.getMessage());
+        } finally {
+            release.countDown();
+            s.stop(0);
+        }
+    }
+
     @Test
     void snpHostCertificatesTravelWithTheReport() throws Exception {
         String vek = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

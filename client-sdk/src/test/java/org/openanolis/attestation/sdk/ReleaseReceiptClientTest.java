@@ -114,4 +114,13 @@ class ReleaseReceiptClientTest {
         assertThrows(ReleaseReceiptClient.ReceiptException.class, () -> c.record(t, "k1", TestTokens.NOW));
         client().record(t, "k1", TestTokens.NOW);
     }
+
+    @Test
+    void anAnswerOverTheLimitIsRefusedWithoutReadingIt() throws Exception {
+        VerifiedToken t = verifier.verify(tokens.token(b -> b));
+        mutate.set(b -> b.claim("padding", "x".repeat(ReleaseReceiptClient.MAX_ANSWER_BYTES)));
+        ReleaseReceiptClient.ReceiptException e = assertThrows(ReleaseReceiptClient.ReceiptException.class,
+                () -> client().record(t, "k1", TestTokens.NOW));
+        assertEquals("release receipt answer larger than 65536 bytes", e.getMessage());
+    }
 }

@@ -9,17 +9,20 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.openanolis.attestation.simulator.host.SimulatedEnvironment;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
 import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
+import org.openanolis.attestation.verifier.http.BoundedHttp;
 
 /**
  * {@code demo [--gpus N]}: a full round trip on this machine alone. Generates vendor-like test PKIs
@@ -31,7 +34,19 @@ import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
 final class DemoCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The demo talks to its own loopback service, but bounded like every outbound exchange. */
+    private static final int MAX_ANSWER = 1024 * 1024;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
     private DemoCommand() {}
+
+    private record Answer(int statusCode, String body) {
+    }
+
+    private static Answer send(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = BoundedHttp.send(http, request, MAX_ANSWER, DEADLINE);
+        return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    }
 
     static int run(int gpus, PrintStream out, PrintStream err, Clock clock) {
         out.println("demo: simulated TDX host with " + gpus + " GPU(s) against an in-process attestation service");
@@ -43,8 +58,7 @@ final class DemoCommand {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             SimulatedHost host = SimulatedHost.tdx(env).gpus(gpus).build();
 
-            HttpResponse<String> n = http.send(HttpRequest.newBuilder(base.resolve("/v1/nonce")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            Answer n = send(http, HttpRequest.newBuilder(base.resolve("/v1/nonce")).build());
             if (n.statusCode() != 200) {
                 err.println("demo: GET /v1/nonce answered " + n.statusCode() + ": " + n.body());
                 return Main.EXIT_FAIL;
@@ -60,10 +74,9 @@ final class DemoCommand {
                     + "runtime_data " + evidence.runtimeData().length + " bytes");
 
             long t0 = System.nanoTime();
-            HttpResponse<String> a = http.send(HttpRequest.newBuilder(base.resolve("/v1/attest"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            Answer a = send(http, HttpRequest.newBuilder(base.resolve("/v1/attest"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
             long millis = (System.nanoTime() - t0) / 1_000_000;
             out.println("3. POST /v1/attest       -> HTTP " + a.statusCode() + " in " + millis + " ms (" + body.length() / 1024
                     + " KiB request)");
@@ -74,8 +87,7 @@ final class DemoCommand {
             JsonNode answer = JSON.readTree(a.body());
             String token = answer.get("token").asText();
 
-            HttpResponse<String> j = http.send(HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            Answer j = send(http, HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json")).build());
             JWKSet jwks = JWKSet.parse(j.body());
             SignedJWT jwt = SignedJWT.parse(token);
             String kid = jwt.getHeader().getKeyID();

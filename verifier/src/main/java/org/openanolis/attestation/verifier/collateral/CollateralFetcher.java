@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
+import org.openanolis.attestation.verifier.http.BoundedHttp;
 
 /**
  * Fetches collateral over HTTP from an ordered list of base URLs (Intel PCS then PCCS mirrors, a
@@ -21,9 +22,21 @@ import org.openanolis.attestation.errors.VerificationException;
  * what PCS has) and 5xx. When every base answered 404 the item does not exist
  * ({@link ReasonCode#COLLATERAL_MISSING}); otherwise {@link Unavailable} carries the largest
  * {@code Retry-After} a throttling (429/503) upstream asked for.
+ *
+ * <p>Each exchange is bounded ({@link BoundedHttp}): an answer body larger than
+ * {@link #MAX_BODY_BYTES} is refused (early when its {@code Content-Length} says so), and the
+ * configured time-out bounds the whole exchange, body included. Either counts as that base failing,
+ * like a connection error, so the next base is asked.
  * Blocking: call it from a worker thread.
  */
 public final class CollateralFetcher {
+    /**
+     * Largest answer body read (4 MiB). Real collateral is far smaller: TDX TCB info and QE identity
+     * some kB to tens of kB, PCK and root CRLs a few kB, AMD KDS certificates and CRLs about 1-3 kB,
+     * NVIDIA RIM service answers (base64 RIMs) about 30-40 kB (the RIMs in the test data are 20-26 kB).
+     */
+    public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
     /** A successful response: body and headers (names lower-cased). */
     public record Response(URI uri, byte[] body, Map<String, String> headers) {
         public Optional<String> header(String name) {
@@ -49,13 +62,23 @@ public final class CollateralFetcher {
     private final HttpClient http;
     private final List<URI> bases;
     private final Duration timeout;
+    private final int maxBodyBytes;
 
+    /**
+     * @param bases   the sources, asked in this order
+     * @param timeout for each exchange as a whole: connect, headers and body
+     */
     public CollateralFetcher(List<URI> bases, Duration timeout) {
+        this(bases, timeout, MAX_BODY_BYTES);
+    }
+
+    CollateralFetcher(List<URI> bases, Duration timeout, int maxBodyBytes) {
         if (bases.isEmpty()) {
             throw new IllegalArgumentException("at least one base URL");
         }
         this.bases = List.copyOf(bases);
         this.timeout = timeout;
+        this.maxBodyBytes = maxBodyBytes;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
@@ -88,9 +111,12 @@ public final class CollateralFetcher {
             }
             HttpResponse<byte[]> r;
             try {
-                r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+                r = BoundedHttp.send(http, rb.build(), maxBodyBytes, timeout);
             } catch (HttpTimeoutException e) {
                 failures.add(uri + ": timed out");
+                continue;
+            } catch (BoundedHttp.BodyTooLargeException e) {
+                failures.add(uri + ": answer larger than " + e.limit() + " bytes");
                 continue;
             } catch (IOException e) {
                 failures.add(uri + ": " + e.getClass().getSimpleName());

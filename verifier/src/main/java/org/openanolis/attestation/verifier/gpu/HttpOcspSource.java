@@ -8,15 +8,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.openanolis.attestation.verifier.http.BoundedHttp;
 
 /**
  * A live OCSP responder reached over HTTP POST ({@code application/ocsp-request}, RFC 6960
  * appendix A.1). Its answers echo the request, so their nonce is checked. The URL is configured,
- * never taken from the certificate (NVIDIA's certificates name no AIA responder).
+ * never taken from the certificate (NVIDIA's certificates name no AIA responder). An answer is at
+ * most {@value #MAX_RESPONSE} bytes, and the timeout bounds the whole exchange, body included
+ * ({@link BoundedHttp}).
  */
 public final class HttpOcspSource implements OcspSource {
-    /** Largest response accepted. */
-    private static final int MAX_RESPONSE = 64 * 1024;
+    /** Largest response accepted (a real one, a signed single response with its signer, is 2-5 kB). */
+    static final int MAX_RESPONSE = 64 * 1024;
     private final URI responder;
     private final Duration timeout;
     private final HttpClient client;
@@ -44,18 +47,17 @@ public final class HttpOcspSource implements OcspSource {
                 .build();
         HttpResponse<byte[]> resp;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            resp = BoundedHttp.send(client, req, MAX_RESPONSE, timeout);
         } catch (java.net.http.HttpTimeoutException e) {
             throw new IOException("OCSP responder " + responder + " did not answer within " + timeout, e);
+        } catch (BoundedHttp.BodyTooLargeException e) {
+            throw new IOException("OCSP response from " + responder + " larger than " + MAX_RESPONSE + " bytes", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking " + responder, e);
         }
         if (resp.statusCode() != 200) {
             throw new IOException("OCSP responder " + responder + " answered HTTP " + resp.statusCode());
-        }
-        if (resp.body().length > MAX_RESPONSE) {
-            throw new IOException("OCSP response larger than " + MAX_RESPONSE + " bytes");
         }
         return Optional.of(new Answer(resp.body(), true));
     }

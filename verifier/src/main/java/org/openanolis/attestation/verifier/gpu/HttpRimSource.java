@@ -13,17 +13,20 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import org.openanolis.attestation.verifier.http.BoundedHttp;
 
 /**
  * A RIM service in the shape of NVIDIA's ({@code gpu-verification.md} §6): {@code GET
  * <base>/v1/rim/<id>} answers {@code {"id": …, "rim": base64(XML), …}}; HTTP 404 means no such
  * RIM. The answer's {@code id} must be the id asked for (as NVAT requires). The documents are not
  * trusted: the verifier checks their signature, chain, version and edition. The base URL is
- * configured; tests use a loopback server.
+ * configured; tests use a loopback server. An answer is at most {@value #MAX_RESPONSE} bytes (a RIM
+ * is 20-30 kB, about 40 kB in base64), and the timeout bounds the whole exchange, body included
+ * ({@link BoundedHttp}).
  */
 public final class HttpRimSource implements RimSource {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_RESPONSE = 4 * 1024 * 1024;
+    static final int MAX_RESPONSE = 4 * 1024 * 1024;
     private final URI base;
     private final Duration timeout;
     private final HttpClient client;
@@ -41,7 +44,11 @@ public final class HttpRimSource implements RimSource {
                 .header("Accept", "application/json").GET().build();
         HttpResponse<byte[]> resp;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            resp = BoundedHttp.send(client, req, MAX_RESPONSE, timeout);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("RIM service " + base + " did not answer within " + timeout + " for " + rimId, e);
+        } catch (BoundedHttp.BodyTooLargeException e) {
+            throw new IOException("RIM service answer larger than " + MAX_RESPONSE + " bytes for " + rimId, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + rimId, e);
@@ -51,9 +58,6 @@ public final class HttpRimSource implements RimSource {
         }
         if (resp.statusCode() != 200) {
             throw new IOException("RIM service answered HTTP " + resp.statusCode() + " for " + rimId);
-        }
-        if (resp.body().length > MAX_RESPONSE) {
-            throw new IOException("RIM service answer larger than " + MAX_RESPONSE + " bytes");
         }
         JsonNode root = JSON.readTree(resp.body());
         if (root == null || !root.isObject() || !root.path("id").isTextual() || !root.path("rim").isTextual()) {

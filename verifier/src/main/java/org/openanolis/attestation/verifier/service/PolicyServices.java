@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
@@ -32,6 +33,7 @@ import org.openanolis.attestation.policies.corim.CorimImporter;
 import org.openanolis.attestation.policies.store.Database;
 import org.openanolis.attestation.policies.store.VersionedDocumentStore;
 import org.openanolis.attestation.verifier.attest.PolicyAppraiser;
+import org.openanolis.attestation.verifier.http.BoundedHttp;
 
 /**
  * The policy side of the service, built from the configuration over one open {@link Database}:
@@ -40,6 +42,8 @@ import org.openanolis.attestation.verifier.attest.PolicyAppraiser;
  */
 public record PolicyServices(PolicyEngine engine, PolicyAppraiser appraiser, PolicyAdministration admin,
                              BearerTokenAuthenticator authenticator) {
+    /** Each fetch of the OIDC issuer's JWKS ({@code oidc_jwks_url}) as a whole: connect, headers and body. */
+    static final Duration OIDC_JWKS_DEADLINE = Duration.ofSeconds(5);
 
     /** Opens the configured database: PostgreSQL when {@code database_url} is set, else SQLite in {@code data_dir}. */
     public static Database openDatabase(ServiceConfig config) {
@@ -110,7 +114,11 @@ public record PolicyServices(PolicyEngine engine, PolicyAppraiser appraiser, Pol
             if (config.oidcJwksUrl.startsWith("file:")) {
                 keys = new ImmutableJWKSet<>(jwks(Path.of(URI.create(config.oidcJwksUrl)).toString(), "oidc_jwks_url"));
             } else {
-                keys = JWKSourceBuilder.<SecurityContext>create(URI.create(config.oidcJwksUrl).toURL())
+                // Bounded like every outbound fetch: Nimbus's default size limit, one deadline per fetch.
+                keys = JWKSourceBuilder.<SecurityContext>create(URI.create(config.oidcJwksUrl).toURL(),
+                        BoundedHttp.resourceRetriever(HttpClient.newBuilder().connectTimeout(OIDC_JWKS_DEADLINE)
+                                        .followRedirects(HttpClient.Redirect.NORMAL).build(),
+                                JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT, OIDC_JWKS_DEADLINE))
                         .retrying(true).build();
             }
             chain.add(new JwtBearerAuthenticator(keys, config.oidcIssuer, config.oidcAudience, config.oidcRolesClaim,

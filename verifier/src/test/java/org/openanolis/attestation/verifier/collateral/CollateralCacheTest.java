@@ -2,6 +2,7 @@ package org.openanolis.attestation.verifier.collateral;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,35 @@ class CollateralCacheTest {
         primary.on(PATH, FakeUpstream.Answer.slow(1500, bytes("late")));
         CollateralFetcher quick = new CollateralFetcher(List.of(primary.base(), mirror.base()), Duration.ofMillis(300));
         assertArrayEquals(bytes("tcb"), quick.get(PATH, "tcb_info").body());
+    }
+
+    @Test
+    void anOversizedAnswerFailsOverToTheNextBaseAndAloneIsUnavailable() throws Exception {
+        primary.on(PATH, FakeUpstream.Answer.ok(new byte[CollateralFetcher.MAX_BODY_BYTES + 1], Map.of()));
+        mirror.on(PATH, FakeUpstream.Answer.ok(bytes("tcb"), Map.of()));
+        CollateralFetcher f = new CollateralFetcher(List.of(primary.base(), mirror.base()), Duration.ofSeconds(10));
+        assertArrayEquals(bytes("tcb"), f.get(PATH, "tcb_info").body());
+
+        CollateralFetcher alone = new CollateralFetcher(List.of(primary.base()), Duration.ofSeconds(10));
+        CollateralFetcher.Unavailable u = assertThrows(CollateralFetcher.Unavailable.class, () -> alone.get(PATH, "tcb_info"));
+        assertEquals(ReasonCode.COLLATERAL_MISSING, u.code());
+        assertEquals("tcb_info", u.field());
+        assertTrue(u.getMessage().contains(primary.base() + PATH + ": answer larger than 4194304 bytes"), u.getMessage());
+        assertNull(u.retryAfter());
+    }
+
+    @Test
+    void aBodyThatStallsAfterItsHeadersFailsOverAtTheTimeout() throws Exception {
+        // HttpRequest.timeout alone covers only the headers: this answer used to hold the fetch for ever.
+        primary.on(PATH, FakeUpstream.Answer.stalledBody(bytes("tcb info that never finishes")));
+        mirror.on(PATH, FakeUpstream.Answer.ok(bytes("tcb"), Map.of()));
+        CollateralFetcher f = new CollateralFetcher(List.of(primary.base(), mirror.base()), Duration.ofSeconds(2));
+        assertArrayEquals(bytes("tcb"), f.get(PATH, "tcb_info").body());
+
+        CollateralFetcher alone = new CollateralFetcher(List.of(primary.base()), Duration.ofSeconds(2));
+        CollateralFetcher.Unavailable u = assertThrows(CollateralFetcher.Unavailable.class, () -> alone.get(PATH, "tcb_info"));
+        assertEquals(ReasonCode.COLLATERAL_MISSING, u.code());
+        assertTrue(u.getMessage().contains(primary.base() + PATH + ": timed out"), u.getMessage());
     }
 
     @Test

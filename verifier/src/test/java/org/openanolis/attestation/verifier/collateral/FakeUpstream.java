@@ -31,7 +31,16 @@ public final class FakeUpstream implements AutoCloseable {
         public static Answer slow(long millis, byte[] body) {
             return new Answer(200, body, Map.of(), millis);
         }
+
+        /** Headers announcing {@code body}, its first byte, then nothing until the upstream closes. */
+        public static Answer stalledBody(byte[] body) {
+            return new Answer(200, body, Map.of(), STALL);
+        }
     }
+
+    /** {@link Answer#delayMillis()} of {@link Answer#stalledBody}. */
+    private static final long STALL = -1;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -89,6 +98,18 @@ public final class FakeUpstream implements AutoCloseable {
             }
         }
         a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        if (a.delayMillis() == STALL) {
+            ex.sendResponseHeaders(a.status(), a.body().length);
+            ex.getResponseBody().write(a.body(), 0, 1);
+            ex.getResponseBody().flush();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+        }
         if (a.body().length == 0) {
             ex.sendResponseHeaders(a.status(), -1);
         } else {
@@ -102,6 +123,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

@@ -162,6 +162,24 @@ class HttpOcspSourceTest {
     }
 
     @Test
+    void aBodyThatStallsAfterTheHeadersTimesOut() throws Exception {
+        // HttpRequest.timeout alone covers only the headers: this answer used to hold the thread for ever.
+        OcspSource source = new HttpOcspSource(serve(ex -> {
+            ex.sendResponseHeaders(200, 100);
+            ex.getResponseBody().write(new byte[] {0x30, 0x62});
+            ex.getResponseBody().flush();
+            try {
+                release.await(); // until the test ends
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }), Duration.ofSeconds(2));
+        IOException e = assertThrows(IOException.class, () -> source.fetch(query()));
+        assertTrue(e.getMessage().contains("did not answer within PT2S"), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("headers arrived, 2 body bytes read"), e.getCause().getMessage());
+    }
+
+    @Test
     void onlyHttpUrls() {
         assertThrows(IllegalArgumentException.class,
                 () -> new HttpOcspSource(URI.create("ftp://127.0.0.1/ocsp"), Duration.ofSeconds(1)));

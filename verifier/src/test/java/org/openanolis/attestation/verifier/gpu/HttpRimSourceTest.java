@@ -89,4 +89,11 @@ class HttpRimSourceTest {
         publish("NV_GPU_DRIVER_GH100_550.90.07", "NV_GPU_DRIVER_GH100_535.86.09", rims(GPU).get(RimKind.DRIVER));
         assertThrows(IOException.class, () -> source.fetch(RimKind.DRIVER, "NV_GPU_DRIVER_GH100_550.90.07"));
     }
+
+    @Test
+    void anAnswerOverTheLimitIsRefused() {
+        bodies.put("NV_GPU_DRIVER_GH100_550.90.07", "x".repeat(HttpRimSource.MAX_RESPONSE + 1));
+        IOException e = assertThrows(IOException.class, () -> source.fetch(RimKind.DRIVER, "NV_GPU_DRIVER_GH100_550.90.07"));
+        assertEquals("RIM service answer larger than 4194304 bytes for NV_GPU_DRIVER_GH100_550.90.07", e.getMessage());
+    }
 }
