@@ -125,7 +125,8 @@ public final class LogRecorder implements AttestationRecorder {
                 b.addPolicy(appliedPolicy(a.getKey(), a.getValue(), blobs));
             }
             explanation.put("devices", devices(appraisals));
-            explanation.put("token_issued", true);
+            // A denial is recorded with its full appraisal under a "denied-" jti, and no token.
+            explanation.put("token_issued", !record.outcome().denied());
             b.outcome(new AppraisalOutcome(overall(appraisals), null, explanation));
         }
         return b.verifierVersion(verifierVersion).instant(record.instant()).jti(record.jti()).nonce(nonce).build();

@@ -154,6 +154,15 @@ class RecordedPolicyReplayTest {
     }
 
     @Test
+    void aDenialIsRecordedAsIssuingNoToken() throws Exception {
+        assertEquals(true, entry().outcome().explanation().get("token_issued"));
+        put(DocumentKind.POLICY, "fleet-tdx", POLICY.replace("on_fail: warning", "on_fail: contraindicated"));
+        LogEntry denied = entry();
+        assertEquals(EarStatus.CONTRAINDICATED, denied.outcome().status());
+        assertEquals(false, denied.outcome().explanation().get("token_issued"));
+    }
+
+    @Test
     void recordedDocumentsThatCannotReproduceTheDecisionAreReported() throws Exception {
         LogEntry e = entry();
         // Judged after the set's validity: the recorded "used" no longer holds.
