@@ -67,6 +67,14 @@ class GpuWarmStartServiceTest {
             assertEquals("done", warmStatus(d).path("state").asText()); // an empty log
             attest(d, twoGpus);
             attest(d, cpuOnly);
+            // A recorded failure (runtime data that the quote does not bind) is not rehearsed.
+            com.fasterxml.jackson.databind.node.ObjectNode body =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(twoGpus.attestRequest(nonce(d)));
+            String tampered = JSON.writeValueAsString(body.put("runtime_data", "e30=")); // {}
+            HttpResponse<String> failed = HTTP.send(HttpRequest.newBuilder(d.baseUri().resolve("/v1/attest"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(tampered))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(failed.statusCode() >= 400 && failed.body().contains("BINDING_MISMATCH"), failed.body());
 
             int ocspBefore = d.vendors().ocspResponder().requestCount();
             int rimBefore = d.vendors().rimRequests();
@@ -74,7 +82,7 @@ class GpuWarmStartServiceTest {
             d = d.restart();
             JsonNode warm = warmStatus(d);
             assertEquals("done", warm.path("state").asText(), warm.toString());
-            assertEquals(2, warm.path("entries_read").asInt(), warm.toString());
+            assertEquals(3, warm.path("entries_read").asInt(), warm.toString());
             assertEquals(2, warm.path("devices").asInt(), warm.toString());
             assertEquals(0, warm.path("chains_invalid").asInt(), warm.toString());
             assertEquals(2, warm.path("exercised").asInt(), warm.toString());

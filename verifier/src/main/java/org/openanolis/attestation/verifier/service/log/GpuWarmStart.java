@@ -45,8 +45,8 @@ import org.openanolis.attestation.verifier.token.EarTokenIssuer;
 
 /**
  * The warm start of a (re)started service from its own verification log: the GPUs and NVSwitches
- * of the newest {@code maxEntries} entries get their device chains validated into the engines'
- * caches, and the OCSP answers recorded with them that are still good are held again. A
+ * of the newest {@code maxEntries} entries (those that issued a token; a failure or denial may not
+ * have used its devices' collateral) get their device chains validated into the engines' caches, and the OCSP answers recorded with them that are still good are held again. A
  * 10,000-GPU cluster that reboots together with its attestation service (a site power event) then
  * costs what a fleet reboot costs instead of what 10,000 never-seen devices cost: two P-384
  * verifications with first-seen keys and an OCSP round trip per device.
@@ -118,9 +118,9 @@ public final class GpuWarmStart implements Runnable {
     }
 
     /**
-     * Also rehearses the newest {@code entries} attestation entries as whole requests, once each,
-     * after their devices are warm: the recorded request rebuilt as the API's JSON body and read
-     * as the API reads it; verification and binding with this service's engines fed only with
+     * Also rehearses the newest {@code entries} attestation entries that issued a token as whole
+     * requests, once each, after their devices are warm: the recorded request rebuilt as the API's
+     * JSON body and read as the API reads it; verification and binding with this service's engines fed only with
      * what the entry recorded ({@link EvidenceVerifiers#recorded}, clock at the recorded instant);
      * the appraisal with the current policies; the token built and signed with the issuer's
      * throw-away rehearsal key ({@link EarTokenIssuer#rehearse}); the log entry built and encoded.
@@ -228,6 +228,11 @@ public final class GpuWarmStart implements Runnable {
                 } catch (LogFormatException e) {
                     continue; // the auditor reports it; nothing to warm from
                 }
+                if (Boolean.FALSE.equals(entry.outcome().explanation().get("token_issued"))) {
+                    // A failure or a denial: it may have stopped before the devices' collateral was
+                    // used, so an older entry that issued a token speaks for them better.
+                    continue;
+                }
                 warmEntry(entry, seenChains, blobs, ctx);
                 if (rehearsed + rehearsalsFailed < rehearseEntries) {
                     rehearse(entry, blobs);
@@ -253,6 +258,9 @@ public final class GpuWarmStart implements Runnable {
     }
 
     private void rehearse(LogEntry entry, Map<Sha256Digest, byte[]> blobs) throws LogStorageException {
+        if (!Boolean.TRUE.equals(entry.outcome().explanation().get("token_issued"))) {
+            return; // the path a fleet takes is the one that issues tokens
+        }
         Map<String, Map<String, byte[]>> byDevice = new HashMap<>();
         for (CollateralReference ref : entry.collateral()) {
             byte[] bytes = blob(ref, blobs);
