@@ -1,10 +1,10 @@
 package org.openanolis.attestation.verifier.attest;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Hex;
@@ -42,7 +42,9 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     private final OcspSource ocsp;
     private final OcspMode ocspMode;
     private static final int MAX_CHAINS = org.openanolis.attestation.verifier.gpu.DeviceCacheLimits.perDevice(1);
-    private final Map<String, List<X509Certificate>> pemChains = new ConcurrentHashMap<>();
+    /** Bounded: past its capacity single entries are evicted. */
+    private final Cache<String, List<X509Certificate>> pemChains =
+            org.openanolis.attestation.verifier.gpu.DeviceCacheLimits.newCache(MAX_CHAINS);
 
     public EngineEvidenceVerifiers(TdxCollateralSource intel, SnpCollateralSource amd, GpuEvidenceVerifier gpu,
                                    RimSource rims, OcspSource ocsp, OcspMode ocspMode) {
@@ -275,12 +277,9 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
      */
     private List<X509Certificate> chain(byte[] pem) throws VerificationException {
         String key = Hex.encode(Digests.sha256(pem));
-        List<X509Certificate> chain = pemChains.get(key);
+        List<X509Certificate> chain = pemChains.getIfPresent(key);
         if (chain == null) {
             chain = List.copyOf(Certificates.parsePemChain(pem, ReasonCode.CERT_CHAIN_INVALID, "cert_chain"));
-            if (pemChains.size() >= MAX_CHAINS) {
-                pemChains.clear();
-            }
             pemChains.put(key, chain);
         }
         return chain;

@@ -1,14 +1,13 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
 import org.bouncycastle.asn1.ocsp.SingleResponse;
@@ -30,12 +29,19 @@ public final class CachingOcspSource implements OcspSource {
     private final OcspSource upstream;
     private final Clock clock;
     private final Duration maxAge;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bounded: past its capacity single entries are evicted ({@link DeviceCacheLimits#newCache}). */
+    private final Cache<String, Cached> cache;
 
     /** The kept answer (pre-recorded) is handed out as is: immutable, and its bytes keep one identity. */
     private record Cached(Answer answer, Instant keepUntil) {}
 
     public CachingOcspSource(OcspSource upstream, Clock clock, Duration maxAge) {
+        this(upstream, clock, maxAge, MAX_ENTRIES);
+    }
+
+    /** With a capacity of {@code maxEntries} certificates (tests). */
+    CachingOcspSource(OcspSource upstream, Clock clock, Duration maxAge, int maxEntries) {
+        this.cache = DeviceCacheLimits.newCache(maxEntries);
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
@@ -48,7 +54,7 @@ public final class CachingOcspSource implements OcspSource {
     }
 
     private Optional<Answer> kept(String key, Instant now) {
-        Cached c = cache.get(key);
+        Cached c = cache.getIfPresent(key);
         return c != null && now.isBefore(c.keepUntil()) ? Optional.of(c.answer()) : Optional.empty();
     }
 
@@ -69,9 +75,6 @@ public final class CachingOcspSource implements OcspSource {
             Instant next = nextUpdate(answer.get().sharedDer());
             Instant keep = next == null ? null : now.plus(maxAge).isBefore(next) ? now.plus(maxAge) : next;
             if (keep != null && now.isBefore(keep)) {
-                if (cache.size() >= MAX_ENTRIES) {
-                    cache.clear();
-                }
                 cache.put(key, new Cached(answer.get().preRecorded(), keep));
             }
         }
@@ -97,20 +100,18 @@ public final class CachingOcspSource implements OcspSource {
             return false;
         }
         String key = key(subject, issuer);
-        Cached old = cache.get(key);
+        Cached old = cache.getIfPresent(key);
         if (old != null && !old.keepUntil().isBefore(keep)) {
             return false;
-        }
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.clear();
         }
         cache.put(key, new Cached(new Answer(responseDer, false), keep));
         return true;
     }
 
-    /** How many certificates have a kept answer. */
+    /** How many certificates have a kept answer (pending evictions settled first). */
     public int size() {
-        return cache.size();
+        cache.cleanUp();
+        return Math.toIntExact(cache.estimatedSize());
     }
 
     private static Instant nextUpdate(byte[] der) {

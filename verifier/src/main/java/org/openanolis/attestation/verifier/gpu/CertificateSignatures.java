@@ -1,13 +1,12 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.SignatureException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
@@ -29,14 +28,15 @@ import org.openanolis.attestation.verifier.IdentityDigests;
  *
  * <p>Only the ECDSA algorithms with SHA-256/384/512 on P-256/P-384 take the fast path; anything
  * else goes to the JCA (Bouncy Castle provider) unchanged. Signatures are decoded strictly (DER,
- * re-encoding must give the same bytes) as the JCA would. Thread-safe; the maps are bounded.
+ * re-encoding must give the same bytes) as the JCA would. Thread-safe; the caches are bounded
+ * and evict single entries when full ({@link DeviceCacheLimits#newCache}).
  */
 final class CertificateSignatures {
     private static final int MAX_KEYS = DeviceCacheLimits.perDevice(1) + 1024;
     private static final int MAX_VERIFIED = 4096; // CA-to-CA signatures only
-    private static final Map<String, ECPublicKeyParameters> KEYS = new ConcurrentHashMap<>();
+    private static final Cache<String, ECPublicKeyParameters> KEYS = DeviceCacheLimits.newCache(MAX_KEYS);
     /** "SHA-256(subject DER)/SHA-256(issuer DER)" of CA certificates whose signature verified. */
-    private static final Map<String, Boolean> VERIFIED_CA_SIGNATURES = new ConcurrentHashMap<>();
+    private static final Cache<String, Boolean> VERIFIED_CA_SIGNATURES = DeviceCacheLimits.newCache(MAX_VERIFIED);
 
     private CertificateSignatures() {}
 
@@ -49,7 +49,7 @@ final class CertificateSignatures {
         String memo = null;
         if (ca) {
             memo = digest(subject) + "/" + digest(issuer);
-            if (VERIFIED_CA_SIGNATURES.containsKey(memo)) {
+            if (VERIFIED_CA_SIGNATURES.getIfPresent(memo) != null) {
                 return;
             }
         }
@@ -60,9 +60,6 @@ final class CertificateSignatures {
             throw new SignatureException("certificate signature does not verify");
         }
         if (ca) {
-            if (VERIFIED_CA_SIGNATURES.size() >= MAX_VERIFIED) {
-                VERIFIED_CA_SIGNATURES.clear();
-            }
             VERIFIED_CA_SIGNATURES.put(memo, Boolean.TRUE);
         }
     }
@@ -130,16 +127,13 @@ final class CertificateSignatures {
     private static ECPublicKeyParameters key(X509Certificate signer, ECDomainParameters curve)
             throws GeneralSecurityException {
         String k = digest(signer);
-        ECPublicKeyParameters key = KEYS.get(k);
+        ECPublicKeyParameters key = KEYS.getIfPresent(k);
         if (key == null) {
             try {
                 key = Ecdsa.certificateKey(signer, curve, org.openanolis.attestation.errors.ReasonCode.CERT_CHAIN_INVALID,
                         "public_key");
             } catch (VerificationException e) {
                 throw new java.security.InvalidKeyException(e.getMessage(), e);
-            }
-            if (KEYS.size() >= MAX_KEYS) {
-                KEYS.clear();
             }
             KEYS.put(k, key);
         }
@@ -164,6 +158,7 @@ final class CertificateSignatures {
 
     /** How many CA signatures are remembered (tests). */
     static int rememberedCaSignatures() {
-        return VERIFIED_CA_SIGNATURES.size();
+        VERIFIED_CA_SIGNATURES.cleanUp();
+        return Math.toIntExact(VERIFIED_CA_SIGNATURES.estimatedSize());
     }
 }

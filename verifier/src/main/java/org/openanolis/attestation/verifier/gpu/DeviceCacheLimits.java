@@ -1,10 +1,16 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 /**
  * Capacity of the per-device caches of the GPU path (parsed and verified device chains, signer key
- * objects, OCSP answers and their judged facts). Each cache is emptied when it reaches its
- * capacity, so the capacity must exceed the number of distinct devices a service sees between two
- * reboots of its fleet, or a fleet reboot (a boot storm of known hosts) misses on every device.
+ * objects, OCSP answers and their judged facts). Each cache is bounded ({@link #newCache}): past
+ * its capacity it evicts single entries (Caffeine's size-based policy, W-TinyLFU: entries used
+ * again are kept over one-time newcomers) instead of being emptied, so a service that sees more
+ * distinct devices than the capacity between two reboots of its fleet still hits on about
+ * capacity devices in the next boot storm, rather than missing on every device. The capacity
+ * should still exceed the number of devices of the fleet: the devices beyond it miss.
  *
  * <p>Default {@value #DEFAULT_DEVICES} devices (a 10,000-GPU cluster plus its NVSwitches and
  * headroom); set the system property {@code attestation.gpu.device_cache} to change it (about
@@ -22,5 +28,16 @@ public final class DeviceCacheLimits {
     /** Capacity of a cache holding about {@code perDevice} entries per device. */
     public static int perDevice(int perDevice) {
         return DEVICES * perDevice;
+    }
+
+    /**
+     * A cache of at most {@code capacity} entries that evicts single entries when full. Eviction
+     * maintenance runs on the calling thread ({@code executor(Runnable::run)}), not on the common
+     * ForkJoinPool: no hop to another thread per write, and a single writer finds the size back
+     * within bounds when its write returns (concurrent writers leave it to whichever holds the
+     * eviction lock; {@code cleanUp()} settles it).
+     */
+    public static <K, V> Cache<K, V> newCache(long capacity) {
+        return Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build();
     }
 }

@@ -1,5 +1,6 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -63,7 +63,7 @@ public final class GpuEvidenceVerifier {
 
     private final OcspChecker ocspChecker;
     private final RimVerifier rimVerifier = new RimVerifier();
-    private final Map<DeviceChainKey, DeviceIdentityOutcome> deviceChains = new ConcurrentHashMap<>();
+    private final Cache<DeviceChainKey, DeviceIdentityOutcome> deviceChains = DeviceCacheLimits.newCache(MAX_CACHE);
 
     private GpuEvidenceVerifier(Builder b) {
         this.ocspChecker = new OcspChecker(b.allowCertificateHold, b.ocspMaxAge);
@@ -460,15 +460,12 @@ public final class GpuEvidenceVerifier {
     private DeviceIdentity deviceIdentity(GpuEvidence evidence, X509Certificate root) throws VerificationException {
         DeviceChainKey key = new DeviceChainKey(evidence.chainDigest(), IdentityDigests.fingerprint(root), evidence.tee(),
                 evidence.declaredArchitecture().orElse(null));
-        DeviceIdentityOutcome o = deviceChains.get(key);
+        DeviceIdentityOutcome o = deviceChains.getIfPresent(key);
         if (o == null) {
             try {
                 o = new DeviceIdentityOutcome(buildIdentity(evidence, root), null);
             } catch (VerificationException e) {
                 o = new DeviceIdentityOutcome(null, e);
-            }
-            if (deviceChains.size() >= MAX_CACHE) {
-                deviceChains.clear();
             }
             deviceChains.put(key, o);
         }

@@ -1,5 +1,6 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -70,19 +71,24 @@ final class OcspChecker {
     private final Duration maxAgeWithoutNextUpdate;
     private final DigestCalculatorProvider digests;
     /** Responses known to be signed by a CA of the path (see {@link #checkResponseSignature}). */
-    private final Map<String, Boolean> directlySigned = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<String, Boolean> directlySigned;
     private static final int MAX_MEMO = DeviceCacheLimits.perDevice(1) + 1024;
     /** Judged facts of responses signed by a path CA, by response digest, serial and issuer. */
-    private final Map<String, Facts> facts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<String, Facts> facts;
     /**
      * The SHA-1 CertID parts of an issuer (RFC 6960 §4.1.1: hash of its name, hash of its key),
      * by issuer fingerprint, computed once by Bouncy Castle's own {@link CertificateID}: requests
      * about the certificates an issuer signed, and the responses' CertIDs, reuse them instead of
      * re-parsing and re-hashing the issuer every time (every new GPU is issued by the same CA).
+     * Per issuer, not per device: device chains are checked from the device identity certificate
+     * up, so its issuers are the CAs every device of a model shares (and RIM chains' issuers are
+     * the RIM CAs): a handful, so this stays a plain map, emptied in the unlikely case it fills.
      */
     private final Map<String, CertID> issuerIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     OcspChecker(boolean allowCertificateHold, Duration maxAgeWithoutNextUpdate) {
+        this.directlySigned = DeviceCacheLimits.newCache(MAX_MEMO);
+        this.facts = DeviceCacheLimits.newCache(MAX_MEMO);
         this.allowCertificateHold = allowCertificateHold;
         this.maxAgeWithoutNextUpdate = maxAgeWithoutNextUpdate;
         try {
@@ -243,7 +249,7 @@ final class OcspChecker {
         String derDigest = Hex.encode(IdentityDigests.sha256(der));
         String factsKey = derDigest + "/" + subject.getSerialNumber().toString(16) + "/"
                 + IdentityDigests.fingerprint(certs.get(i + 1));
-        Facts f = facts.get(factsKey);
+        Facts f = facts.getIfPresent(factsKey);
         if (f == null) {
             f = parse(der, derDigest, certs, i, field, clock, factsKey);
         }
@@ -309,9 +315,6 @@ final class OcspChecker {
                 echoed == null ? null : echoed.getExtnValue().getOctets());
         if (direct) {
             // Signed by a CA of the path: the facts are the same on every use (windows are not).
-            if (facts.size() >= MAX_MEMO) {
-                facts.clear();
-            }
             facts.put(factsKey, f);
         }
         return f;
@@ -423,7 +426,7 @@ final class OcspChecker {
             memoKey.append('/').append(IdentityDigests.fingerprint(certs.get(j)));
         }
         String memo = memoKey.toString();
-        if (directlySigned.containsKey(memo)) {
+        if (directlySigned.getIfPresent(memo) != null) {
             return true;
         }
         List<X509Certificate> candidates = new ArrayList<>();
@@ -468,9 +471,6 @@ final class OcspChecker {
                         basic.getTBSResponseData(), basic.getSignature()) : null;
                 if (fast != null) {
                     if (fast) {
-                        if (directlySigned.size() >= MAX_MEMO) {
-                            directlySigned.clear();
-                        }
                         directlySigned.put(memo, Boolean.TRUE);
                         return true;
                     }
@@ -479,9 +479,6 @@ final class OcspChecker {
                 if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                         .setProvider(CryptoProviders.bouncyCastle()).build(c.getPublicKey()))) {
                     if (k < direct) {
-                        if (directlySigned.size() >= MAX_MEMO) {
-                            directlySigned.clear();
-                        }
                         directlySigned.put(memo, Boolean.TRUE);
                     }
                     return k < direct;

@@ -1,10 +1,9 @@
 package org.openanolis.attestation.verifier.gpu;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.xml.crypto.MarshalException;
 import javax.xml.crypto.dsig.XMLSignature;
 import javax.xml.crypto.dsig.XMLSignatureException;
@@ -30,7 +29,8 @@ import org.w3c.dom.Element;
  */
 final class RimVerifier {
     private static final int MAX_CACHE = 1024;
-    private final Map<String, Outcome> cache = new ConcurrentHashMap<>();
+    /** Bounded: past its capacity single entries are evicted ({@link DeviceCacheLimits#newCache}). */
+    private final Cache<String, Outcome> cache = DeviceCacheLimits.newCache(MAX_CACHE);
 
     /** A RIM whose structure and chain were checked and whose signature result is known. */
     record Outcome(SwidRim rim, CertificatePathValidator.ValidatedPath path, VerificationException signatureFailure) {}
@@ -40,7 +40,7 @@ final class RimVerifier {
         // The RIM sources hand out their cached document arrays, which nobody writes: each is
         // hashed once, not by every GPU of every request (16 SHA-256 of the RIM XML per 8 GPUs).
         String key = Hex.encode(IdentityDigests.sha256(xml)) + "/" + IdentityDigests.fingerprint(rimRoot) + "/" + field;
-        Outcome cached = cache.get(key);
+        Outcome cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
@@ -58,9 +58,6 @@ final class RimVerifier {
             sigFailure = e;
         }
         Outcome o = new Outcome(rim, path, sigFailure);
-        if (cache.size() >= MAX_CACHE) {
-            cache.clear();
-        }
         cache.put(key, o);
         return o;
     }

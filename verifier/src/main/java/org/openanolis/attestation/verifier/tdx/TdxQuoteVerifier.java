@@ -1,5 +1,7 @@
 package org.openanolis.attestation.verifier.tdx;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.openanolis.attestation.certs.Digests;
 import org.openanolis.attestation.certs.Ecdsa;
@@ -60,7 +61,9 @@ public final class TdxQuoteVerifier {
     private static final int MAX_ATTESTATION_KEYS = 4096;
 
     private final IntelCollateralVerifier collateral;
-    private final ConcurrentHashMap<String, ECPublicKeyParameters> attestationKeys = new ConcurrentHashMap<>();
+    /** Decoded attestation keys, one per platform's QE: bounded, evicts single entries when full (issue #9). */
+    private final Cache<String, ECPublicKeyParameters> attestationKeys =
+            Caffeine.newBuilder().maximumSize(MAX_ATTESTATION_KEYS).executor(Runnable::run).build();
 
     /** A verifier with its own collateral cache (4096 entries). */
     public TdxQuoteVerifier() {
@@ -246,12 +249,9 @@ public final class TdxQuoteVerifier {
 
     private ECPublicKeyParameters attestationKey(byte[] raw) throws VerificationException {
         String key = Hex.encode(raw);
-        ECPublicKeyParameters k = attestationKeys.get(key);
+        ECPublicKeyParameters k = attestationKeys.getIfPresent(key);
         if (k == null) {
             k = Ecdsa.rawKey(Ecdsa.P256, raw, ReasonCode.SIGNATURE_INVALID, "quote.signature_data.attestation_key");
-            if (attestationKeys.size() >= MAX_ATTESTATION_KEYS) {
-                attestationKeys.clear();
-            }
             attestationKeys.put(key, k);
         }
         return k;

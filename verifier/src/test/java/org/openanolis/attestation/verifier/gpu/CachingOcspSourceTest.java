@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.Date;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +23,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.openanolis.attestation.certs.CryptoProviders;
 import org.openanolis.attestation.simulator.gpu.OcspResponseFactory;
 import org.openanolis.attestation.simulator.gpu.SimulatedArch;
 import org.openanolis.attestation.simulator.gpu.SimulatedNvidiaDevice;
@@ -122,5 +134,76 @@ class CachingOcspSourceTest {
         assertEquals(2, calls.get());
         assertFalse(never.keep(subject, issuer, der, NOW));
         assertEquals(0, never.size());
+    }
+
+    /**
+     * Past its capacity the cache evicts single entries instead of being emptied (issue #9): a
+     * service that saw more distinct devices than the capacity (a warm-up, then a boot storm of new
+     * devices) still holds about capacity of them at the next fleet reboot. Scaled down from the
+     * measured case (16,384 entries, 10,000 + 10,000 devices) to 64 entries, 40 + 40 devices. The
+     * old clear-on-full map held 16 entries after the storm and asked again for all 80 devices.
+     */
+    @Test
+    void pastItsCapacityKeepsServingMostDevicesInsteadOfEmptyingItself() throws Exception {
+        int capacity = 64;
+        List<X509Certificate> devices = distinctCertificates(80);
+        SimulatedNvidiaDevice gpu = SimulatedNvidiaDevice.builder(SimulatedArch.HOPPER).build(GpuTestFixture.PKI);
+        X509Certificate issuer = gpu.credentials().chain().get(2);
+        // The cache keys by issuer and serial and keeps by the response's nextUpdate: one answer does.
+        byte[] der = goodAnswer(gpu.credentials().chain(), NOW);
+        AtomicInteger calls = new AtomicInteger();
+        OcspSource upstream = q -> {
+            calls.incrementAndGet();
+            return Optional.of(new OcspSource.Answer(der, true));
+        };
+        CachingOcspSource source = new CachingOcspSource(upstream, Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofHours(1), capacity);
+
+        for (X509Certificate d : devices) { // warm-up (first 40), then a storm of 40 new devices
+            source.fetch(new OcspSource.Query(d, issuer, new byte[] {1}));
+        }
+        assertEquals(80, calls.get());
+        int size = source.size();
+        assertTrue(size <= capacity, "bounded: " + size);
+        assertTrue(size >= capacity * 3 / 4, "not emptied when full: " + size + " kept");
+
+        // The next fleet reboot: every device again.
+        calls.set(0);
+        for (X509Certificate d : devices) {
+            source.fetch(new OcspSource.Query(d, issuer, new byte[] {1}));
+        }
+        assertTrue(calls.get() <= 80 - capacity / 2,
+                "most devices answered from the cache, asked again: " + calls.get() + " of 80");
+        assertTrue(source.size() <= capacity);
+        // A kept answer is still the same kept answer (pre-recorded), and what is not kept is fetched.
+        int held = 0;
+        for (X509Certificate d : devices) {
+            Optional<OcspSource.Answer> a = source.held(d, issuer);
+            if (a.isPresent()) {
+                assertFalse(a.get().answersThisRequest());
+                assertArrayEquals(der, a.get().responseDer());
+                held++;
+            }
+        }
+        assertTrue(held >= capacity * 3 / 4 && held <= capacity, "held: " + held);
+    }
+
+    /** {@code n} certificates with distinct serials (the cache's key), one key, self-issued. */
+    private static List<X509Certificate> distinctCertificates(int n) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair kp = g.generateKeyPair();
+        X500Name name = new X500Name("CN=device,O=cache capacity test");
+        JcaContentSignerBuilder signer = new JcaContentSignerBuilder("SHA256withECDSA")
+                .setProvider(CryptoProviders.bouncyCastle());
+        List<X509Certificate> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            X509Certificate c = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                    name, BigInteger.valueOf(1000 + i), Date.from(GpuTestFixture.PKI_FROM), Date.from(GpuTestFixture.PKI_TO),
+                    name, kp.getPublic()).build(signer.build(kp.getPrivate())));
+            assertNotNull(c);
+            out.add(c);
+        }
+        return out;
     }
 }
