@@ -1,11 +1,12 @@
 package org.openanolis.attestation.verifier.snp;
 
+import com.github.benmanes.caffeine.cache.Cache;
+
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.openanolis.attestation.certs.Certificates;
 import org.openanolis.attestation.certs.Digests;
@@ -22,6 +23,7 @@ import org.openanolis.attestation.parsers.snp.SnpTcbVersion;
 import org.openanolis.attestation.parsers.snp.VekExtensions;
 import org.openanolis.attestation.verifier.VerificationContext;
 import org.openanolis.attestation.verifier.VerifiedEvidence;
+import org.openanolis.attestation.verifier.gpu.DeviceCacheLimits;
 
 /**
  * Verifies AMD SEV-SNP attestation reports of Milan, Genoa and Turin, signed by a VCEK or a VLEK
@@ -45,11 +47,11 @@ public final class SnpReportVerifier {
     /** Cache entries kept before a cache is cleared (one VEK per chip and TCB). */
     public static final int DEFAULT_CACHE_ENTRIES = 4096;
 
-    private final int maxEntries;
-    private final Map<String, VekExtensions> extensionsByVek = new ConcurrentHashMap<>();
-    private final Map<String, ECPublicKeyParameters> validatedChains = new ConcurrentHashMap<>();
+    // Bounded caches (DeviceCacheLimits.newCache): past their capacity single entries are evicted.
+    private final Cache<String, VekExtensions> extensionsByVek;
+    private final Cache<String, ECPublicKeyParameters> validatedChains;
     /** SHA-256 fingerprints by certificate (equality is over the DER; an identical object hits at once). */
-    private final Map<X509Certificate, String> fingerprints = new ConcurrentHashMap<>();
+    private final Cache<X509Certificate, String> fingerprints;
 
     public SnpReportVerifier() {
         this(DEFAULT_CACHE_ENTRIES);
@@ -59,7 +61,9 @@ public final class SnpReportVerifier {
         if (maxCacheEntries < 1) {
             throw new IllegalArgumentException("maxCacheEntries must be positive");
         }
-        this.maxEntries = maxCacheEntries;
+        this.extensionsByVek = DeviceCacheLimits.newCache(maxCacheEntries);
+        this.validatedChains = DeviceCacheLimits.newCache(maxCacheEntries);
+        this.fingerprints = DeviceCacheLimits.newCache(maxCacheEntries);
     }
 
     /** Parses {@code report}, asks {@code source} for its collateral and verifies it. */
@@ -238,28 +242,17 @@ public final class SnpReportVerifier {
         V load() throws VerificationException;
     }
 
-    private <V> V cached(Map<String, V> cache, String key, Loader<V> loader) throws VerificationException {
-        V v = cache.get(key);
+    private static <V> V cached(Cache<String, V> cache, String key, Loader<V> loader) throws VerificationException {
+        V v = cache.getIfPresent(key);
         if (v == null) {
             v = loader.load();
-            if (cache.size() >= maxEntries) {
-                cache.clear();
-            }
             cache.put(key, v);
         }
         return v;
     }
 
     private String fingerprint(X509Certificate cert) {
-        String f = fingerprints.get(cert);
-        if (f == null) {
-            f = Certificates.fingerprint(cert);
-            if (fingerprints.size() >= maxEntries) {
-                fingerprints.clear();
-            }
-            fingerprints.put(cert, f);
-        }
-        return f;
+        return fingerprints.get(cert, Certificates::fingerprint);
     }
 
     private static String crlFingerprint(X509CRL crl) throws VerificationException {
@@ -272,6 +265,7 @@ public final class SnpReportVerifier {
 
     /** Number of cached chain validations (for tests and metrics). */
     public int cachedChainCount() {
-        return validatedChains.size();
+        validatedChains.cleanUp();
+        return (int) validatedChains.estimatedSize();
     }
 }

@@ -68,8 +68,12 @@ class SnpSyntheticPkiTest {
     }
 
     static Host vcekHost(AmdProduct product) {
+        return vcekHost(product, 1);
+    }
+
+    static Host vcekHost(AmdProduct product, int chip) {
         AmdTestPki pki = pki(product);
-        byte[] id = hwId(product, 1);
+        byte[] id = hwId(product, chip);
         IssuedVek vek = pki.issue(pki.vcekSpec(tcb(product), id));
         return new Host(vek, SnpReportBuilder.forProduct(product).tcb(tcb(product)).chipIdFromHwId(id), id);
     }
@@ -317,6 +321,17 @@ class SnpSyntheticPkiTest {
         VerificationException e = fails(r, col, at(SnpTestPkis.START.plus(Duration.ofDays(8 * 365))));
         expect(ReasonCode.EXPIRED, "vek", e);
         assertEquals(1, verifier.cachedChainCount());
+    }
+
+    @Test
+    void moreChipsThanTheCacheHoldsEvictSingleEntriesNotTheWholeCache() throws Exception {
+        SnpReportVerifier small = new SnpReportVerifier(4);
+        for (int chip = 1; chip <= 6; chip++) {
+            Host h = vcekHost(AmdProduct.GENOA, chip);
+            small.verify(h.signed(), SnpCollateral.ofVek(h.vek().certificate()), now());
+        }
+        // Emptied when full, it would hold 2 after the sixth chip; bounded, it stays full.
+        assertEquals(4, small.cachedChainCount());
     }
 
     @Test
