@@ -110,19 +110,17 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
     /**
      * The warm start for one device (see {@link GpuEvidenceVerifier#warm}): its PEM chain parsed
      * into the chain cache, the chain validated into the engine's cache, and its recorded OCSP
-     * answers that are judged good offered to the OCSP source (kept by a caching one). With
-     * {@code exercise}, then one full verification of the recorded evidence against its recorded
-     * nonce and RIMs, asking no responder and no RIM service; its result is discarded.
+     * answers that are judged good offered to the OCSP source (kept by a caching one).
      */
     @Override
-    public WarmResult warmGpu(RecordedDevice d, boolean exercise, VerificationContext ctx) {
+    public boolean warmGpu(RecordedDevice d, VerificationContext ctx) {
         List<X509Certificate> certs;
         X509Certificate root;
         try {
             certs = chain(d.evidence().certChainPem());
             root = ctx.trustAnchors().nvidiaDeviceIdentityCa();
         } catch (VerificationException ex) {
-            return new WarmResult(false, false);
+            return false;
         }
         org.openanolis.attestation.verifier.gpu.GpuEvidence ev = new org.openanolis.attestation.verifier.gpu.GpuEvidence(
                 d.evidence().tee(), null, d.evidence().report(), certs);
@@ -132,13 +130,7 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
                 answers.put(kind.substring("ocsp/".length()), bytes);
             }
         });
-        boolean valid = gpu.warm(ev, root, answers, d.recordedAt(), ocsp, ctx.clock()).chainValid();
-        if (valid && exercise && d.nonce() != null) {
-            GpuDeviceResult r = gpu.verify(ev, d.nonce(), new StaticRimSource(rimDocuments(d.collateral())), heldOnly,
-                    recordedMode(), ctx);
-            return new WarmResult(true, r.passed());
-        }
-        return new WarmResult(valid, false);
+        return gpu.warm(ev, root, answers, d.recordedAt(), ocsp, ctx.clock()).chainValid();
     }
 
     /** This set's OCSP answers as held, never a responder: what a rehearsal may use. */

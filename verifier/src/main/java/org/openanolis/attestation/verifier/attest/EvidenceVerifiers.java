@@ -18,13 +18,11 @@ public interface EvidenceVerifiers {
 
     /**
      * Prepares the caches for a GPU/NVSwitch verified before, from what the verification log
-     * recorded for it: the warm start. With {@code exercise}, the recorded evidence is also run
-     * through the whole device verification once (recorded nonce, recorded RIMs, held OCSP answers
-     * only; the result is discarded) so that a new JVM has compiled the path before the fleet
-     * arrives. Engines that keep no per-device state do nothing (the default).
+     * recorded for it: the warm start. Returns whether its device chain validated. Engines that
+     * keep no per-device state do nothing (the default).
      */
-    default WarmResult warmGpu(RecordedDevice device, boolean exercise, VerificationContext context) {
-        return new WarmResult(false, false);
+    default boolean warmGpu(RecordedDevice device, VerificationContext context) {
+        return false;
     }
 
     /**
@@ -37,11 +35,4 @@ public interface EvidenceVerifiers {
     default EvidenceVerifiers recorded(java.util.Map<String, java.util.Map<String, byte[]>> collateral) {
         return null;
     }
-
-    /**
-     * What {@link #warmGpu} did: whether the device chain validated, and whether the exercise
-     * verification ran and passed (a device whose recorded evidence no longer verifies, e.g. after
-     * a certificate expired, warms the chain cache but compiles less).
-     */
-    record WarmResult(boolean chainValid, boolean exercisePassed) {}
 }

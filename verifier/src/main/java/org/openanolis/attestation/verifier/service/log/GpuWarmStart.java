@@ -55,19 +55,13 @@ import org.openanolis.attestation.verifier.token.EarTokenIssuer;
  * would, every answer is judged (signature, certificate, window, status good) before it is held,
  * and every request still judges everything again. A damaged or doctored log can only waste the
  * warm-up's own bounded CPU. Runs on one background thread, newest entries first; requests are
- * served from the start and simply find more of their devices cached as it proceeds. The first
- * {@code attestation.gpu.warm_start_exercise} (default 2,048) devices are also verified once in full from their recorded nonce
- * and RIMs (no responder, no RIM service; result discarded): in a new JVM that compiles the
- * per-device path, which otherwise runs interpreted through the first part of the storm.
+ * served from the start and simply find more of their devices cached as it proceeds. The newest
+ * entries are also rehearsed as whole requests ({@link #rehearseWith}): in a new JVM that compiles
+ * the request path, which otherwise runs interpreted through the first storm.
  */
 public final class GpuWarmStart implements Runnable {
     private static final System.Logger LOG = System.getLogger(GpuWarmStart.class.getName());
     private static final int PAGE = 200;
-    /**
-     * Devices whose recorded evidence is also run through the whole verification once, so that a
-     * new JVM compiles the per-device path before the fleet arrives (about 1 ms more each).
-     */
-    static final int EXERCISED_DEVICES = Integer.getInteger("attestation.gpu.warm_start_exercise", 2048);
 
     /**
      * Newest entries also rehearsed as whole requests (see {@link #rehearseWith}). In a new JVM,
@@ -89,7 +83,6 @@ public final class GpuWarmStart implements Runnable {
     private volatile long entriesRead;
     private volatile long devices;
     private volatile long chainsInvalid;
-    private volatile long exercised;
     private volatile long ocspAnswersOffered;
     private volatile long rehearsed;
     private volatile long rehearsalsFailed;
@@ -159,7 +152,6 @@ public final class GpuWarmStart implements Runnable {
         m.put("entries_read", entriesRead);
         m.put("devices", devices);
         m.put("chains_invalid", chainsInvalid);
-        m.put("exercised", exercised);
         m.put("ocsp_answers_offered", ocspAnswersOffered);
         m.put("requests_rehearsed", rehearsed);
         m.put("rehearsals_failed", rehearsalsFailed);
@@ -352,22 +344,17 @@ public final class GpuWarmStart implements Runnable {
                     collateral.put(ref.kind(), bytes);
                 }
             }
-            EvidenceItem nonce = d.getValue().get("nonce");
             RecordedDevice device;
             try {
                 device = new RecordedDevice(new GpuEvidence(chain.tee(), report.bytes(), pem),
-                        nonce == null ? null : nonce.bytes(), collateral, entry.instant());
+                        collateral, entry.instant());
             } catch (IllegalArgumentException e) {
                 continue;
             }
             devices++;
             ocspAnswersOffered += collateral.keySet().stream().filter(k -> k.startsWith("ocsp/")).count();
-            EvidenceVerifiers.WarmResult r = verifiers.warmGpu(device, exercised < EXERCISED_DEVICES, ctx);
-            if (!r.chainValid()) {
+            if (!verifiers.warmGpu(device, ctx)) {
                 chainsInvalid++;
-            }
-            if (r.exercisePassed()) {
-                exercised++;
             }
         }
     }
