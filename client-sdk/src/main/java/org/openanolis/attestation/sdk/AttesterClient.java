@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * The attester's side of {@code POST /v1/attest}: fetches a nonce, collects GPU evidence over

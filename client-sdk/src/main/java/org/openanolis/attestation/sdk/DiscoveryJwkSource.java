@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * The issuer's JWKS found through its discovery document

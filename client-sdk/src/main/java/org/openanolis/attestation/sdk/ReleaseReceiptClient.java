@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * Records a key release in the service's verification log and checks the signed receipt that

@@ -22,7 +22,7 @@ import java.util.Map;
 import org.openanolis.attestation.simulator.host.SimulatedEnvironment;
 import org.openanolis.attestation.simulator.host.SimulatedHost;
 import org.openanolis.attestation.verifier.demo.SimulatedDeployment;
-import org.openanolis.attestation.verifier.http.BoundedHttp;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * {@code demo [--gpus N]}: a full round trip on this machine alone. Generates vendor-like test PKIs

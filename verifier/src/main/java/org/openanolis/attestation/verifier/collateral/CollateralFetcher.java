@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.openanolis.attestation.errors.ReasonCode;
 import org.openanolis.attestation.errors.VerificationException;
-import org.openanolis.attestation.verifier.http.BoundedHttp;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * Fetches collateral over HTTP from an ordered list of base URLs (Intel PCS then PCCS mirrors, a

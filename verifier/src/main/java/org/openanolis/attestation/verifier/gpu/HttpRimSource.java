@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
-import org.openanolis.attestation.verifier.http.BoundedHttp;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * A RIM service in the shape of NVIDIA's ({@code gpu-verification.md} §6): {@code GET

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.openanolis.attestation.verifier.http.BoundedHttp;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * A {@link LogSource} over the service's auditor routes ({@code /v1/log/...}, docs/api.md), with

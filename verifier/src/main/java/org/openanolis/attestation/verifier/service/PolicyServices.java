@@ -33,7 +33,7 @@ import org.openanolis.attestation.policies.corim.CorimImporter;
 import org.openanolis.attestation.policies.store.Database;
 import org.openanolis.attestation.policies.store.VersionedDocumentStore;
 import org.openanolis.attestation.verifier.attest.PolicyAppraiser;
-import org.openanolis.attestation.verifier.http.BoundedHttp;
+import org.openanolis.attestation.http.BoundedHttp;
 
 /**
  * The policy side of the service, built from the configuration over one open {@link Database}:

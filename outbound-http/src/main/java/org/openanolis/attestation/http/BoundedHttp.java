@@ -1,4 +1,4 @@
-package org.openanolis.attestation.verifier.http;
+package org.openanolis.attestation.http;
 
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
@@ -40,11 +40,8 @@ import java.util.concurrent.TimeUnit;
  * {@link HttpClient#send} throws (e.g. {@link java.net.ConnectException}). Error statuses are
  * answers like any other: their bodies are bounded the same way and returned.
  *
- * <p>This class exists twice, identical but for the package line and the class's visibility:
- * {@code verifier}'s {@code org.openanolis.attestation.verifier.http.BoundedHttp} (public, tested
- * by {@code BoundedHttpTest}) and {@code client-sdk}'s {@code org.openanolis.attestation.sdk.BoundedHttp}
- * (package-private: the SDK depends on nothing but the JDK and Nimbus, and no module is shared by
- * both at compile scope). {@code client-sdk}'s {@code BoundedHttpTwinTest} fails when they differ.
+ * <p>The module {@code outbound-http} holds only this class and depends on nothing but the JDK and
+ * Nimbus, so the verifier and the client SDK (whose users should get no other dependency) share it.
  */
 public final class BoundedHttp {
     private BoundedHttp() {

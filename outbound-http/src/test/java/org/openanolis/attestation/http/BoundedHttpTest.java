@@ -1,4 +1,4 @@
-package org.openanolis.attestation.verifier.http;
+package org.openanolis.attestation.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openanolis.attestation.verifier.http.BoundedHttp.BodyTooLargeException;
-import org.openanolis.attestation.verifier.http.BoundedHttp.DeadlineExceededException;
+import org.openanolis.attestation.http.BoundedHttp.BodyTooLargeException;
+import org.openanolis.attestation.http.BoundedHttp.DeadlineExceededException;
 
 /**
  * The bounded exchange against a loopback server that misbehaves on purpose. No assertion depends
