@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
+import org.openanolis.attestation.http.BoundedHttp;
 import org.openanolis.attestation.sdk.AttestationToken;
 import org.openanolis.attestation.sdk.KeyRelease;
 import org.openanolis.attestation.sdk.KeyReleaseException;
@@ -23,6 +24,9 @@ import org.openanolis.attestation.sdk.ReleasedKey;
  */
 public final class ModelKeyFetcher {
     private final URI gateway;
+    /** Largest answer read from the gateway (a JWE-wrapped key or a problem document). */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private final HttpClient http;
 
     /** A fetcher for the gateway at {@code gateway}. */
@@ -68,20 +72,22 @@ public final class ModelKeyFetcher {
     /** Like {@link #fetch(String, AttestationToken, JWK)} with the raw token and its {@code jti}. */
     public ReleasedKey fetch(String keyId, String token, String jti, JWK teePrivateKey)
             throws IOException, InterruptedException, RefusedException, KeyReleaseException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.resolve("/v1/model-keys/"
+        // Bounded in size and in total time, body included (outbound-http): a wrapped key is a few KB.
+        HttpResponse<byte[]> r = BoundedHttp.send(http, HttpRequest.newBuilder(gateway.resolve("/v1/model-keys/"
                         + URLEncoder.encode(keyId, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(DEADLINE).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), MAX_ANSWER_BYTES, DEADLINE);
+        String body = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() != 200) {
             String code = null;
             try {
-                Map<String, Object> p = JSONObjectUtils.parse(r.body());
+                Map<String, Object> p = JSONObjectUtils.parse(body);
                 code = p.get("code") instanceof String s ? s : null;
             } catch (ParseException ignored) {
                 // not problem+json: the status says enough
             }
-            throw new RefusedException(r.statusCode(), code, "gateway refused: HTTP " + r.statusCode() + " " + r.body());
+            throw new RefusedException(r.statusCode(), code, "gateway refused: HTTP " + r.statusCode() + " " + body);
         }
-        return KeyRelease.unwrap(r.body(), teePrivateKey, jti);
+        return KeyRelease.unwrap(body, teePrivateKey, jti);
     }
 }
