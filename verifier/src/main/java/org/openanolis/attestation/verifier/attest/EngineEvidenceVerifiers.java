@@ -20,7 +20,6 @@ import org.openanolis.attestation.verifier.gpu.GpuDeviceResult;
 import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
 import org.openanolis.attestation.verifier.gpu.OcspSource;
-import org.openanolis.attestation.verifier.gpu.RimKind;
 import org.openanolis.attestation.verifier.gpu.RimSource;
 import org.openanolis.attestation.verifier.gpu.StaticRimSource;
 import org.openanolis.attestation.verifier.tdx.TdxCollateral;
@@ -58,10 +57,15 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
 
     @Override
     public VerifiedEvidence verifyCpu(CpuEvidence e, VerificationContext ctx) throws VerificationException {
+        return verifyCpu(e, intel, "snp".equals(e.tee()) ? snpCollateral(e) : amd, ctx);
+    }
+
+    private VerifiedEvidence verifyCpu(CpuEvidence e, TdxCollateralSource intelSource, SnpCollateralSource amdSource,
+                                       VerificationContext ctx) throws VerificationException {
         return switch (e.tee()) {
-            case "tdx" -> tdx.verify(e.evidence(), TeeType.TDX, intel, ctx);
-            case "sgx" -> tdx.verify(e.evidence(), TeeType.SGX, intel, ctx);
-            case "snp" -> snp.verify(e.evidence(), snpCollateral(e), ctx);
+            case "tdx" -> tdx.verify(e.evidence(), TeeType.TDX, intelSource, ctx);
+            case "sgx" -> tdx.verify(e.evidence(), TeeType.SGX, intelSource, ctx);
+            case "snp" -> snp.verify(e.evidence(), amdSource, ctx);
             default -> throw new VerificationException(ReasonCode.MALFORMED_EVIDENCE, "cpu.tee",
                     "no verifier for cpu tee " + e.tee());
         };
@@ -151,17 +155,6 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
         return ocspMode == OcspMode.OFF ? OcspMode.OFF : OcspMode.BEST_EFFORT;
     }
 
-    private static Map<RimKind, byte[]> rimDocuments(Map<String, byte[]> collateral) {
-        Map<RimKind, byte[]> rimDocuments = new java.util.EnumMap<>(RimKind.class);
-        for (RimKind k : RimKind.values()) {
-            byte[] b = collateral.get(k.collateralKey());
-            if (b != null) {
-                rimDocuments.put(k, b);
-            }
-        }
-        return rimDocuments;
-    }
-
     /**
      * The rehearsal engines of one recorded request: this set's TDX, SNP and GPU engines (and so
      * their caches), the recorded CPU collateral, each GPU's recorded RIMs, and the OCSP answers
@@ -179,13 +172,7 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
 
             @Override
             public VerifiedEvidence verifyCpu(CpuEvidence e, VerificationContext ctx) throws VerificationException {
-                return switch (e.tee()) {
-                    case "tdx" -> tdx.verify(e.evidence(), TeeType.TDX, recordedIntel, ctx);
-                    case "sgx" -> tdx.verify(e.evidence(), TeeType.SGX, recordedIntel, ctx);
-                    case "snp" -> snp.verify(e.evidence(), recordedAmd, ctx);
-                    default -> throw new VerificationException(ReasonCode.MALFORMED_EVIDENCE, "cpu.tee",
-                            "no verifier for cpu tee " + e.tee());
-                };
+                return EngineEvidenceVerifiers.this.verifyCpu(e, recordedIntel, recordedAmd, ctx);
             }
 
             @Override
@@ -193,7 +180,7 @@ public final class EngineEvidenceVerifiers implements EvidenceVerifiers {
                     throws VerificationException {
                 Map<String, byte[]> c = collateral.getOrDefault("gpu" + next++, Map.of());
                 return verifiedGpu(gpu.verify(gpuEvidence(e), expectedNonce,
-                        recording(new StaticRimSource(rimDocuments(c))), heldOnly, recordedMode(), ctx));
+                        recording(StaticRimSource.fromCollateral(c)), heldOnly, recordedMode(), ctx));
             }
         };
     }

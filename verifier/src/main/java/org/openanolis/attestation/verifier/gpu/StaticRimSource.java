@@ -18,6 +18,21 @@ public final class StaticRimSource implements RimSource {
         this.documents = copy;
     }
 
+    /**
+     * The RIM documents among a device's recorded collateral (bundle-format keys: {@code driver_rim},
+     * {@code vbios_rim}, {@code bios_rim}; other keys are ignored), as a verification log holds them.
+     */
+    public static StaticRimSource fromCollateral(Map<String, byte[]> collateral) {
+        Map<RimKind, byte[]> documents = new EnumMap<>(RimKind.class);
+        for (RimKind k : RimKind.values()) {
+            byte[] b = collateral.get(k.collateralKey());
+            if (b != null) {
+                documents.put(k, b);
+            }
+        }
+        return new StaticRimSource(documents);
+    }
+
     @Override
     public Optional<byte[]> fetch(RimKind kind, String rimId) {
         byte[] d = documents.get(kind);

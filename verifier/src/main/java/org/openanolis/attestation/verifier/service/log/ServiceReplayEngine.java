@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,6 @@ import org.openanolis.attestation.verifier.attest.GpuEvidence;
 import org.openanolis.attestation.verifier.gpu.GpuEvidenceVerifier;
 import org.openanolis.attestation.verifier.gpu.OcspMode;
 import org.openanolis.attestation.verifier.gpu.OcspSource;
-import org.openanolis.attestation.verifier.gpu.RimKind;
 import org.openanolis.attestation.verifier.gpu.StaticOcspSource;
 import org.openanolis.attestation.verifier.gpu.StaticRimSource;
 import org.openanolis.attestation.verifier.log.AppraisalOutcome;
@@ -238,19 +236,13 @@ public final class ServiceReplayEngine implements ReplayEngine {
         List<EngineEvidenceVerifiers> gpuEngines = new ArrayList<>();
         for (int i = 0; i < gpuCount; i++) {
             Map<String, byte[]> c = byDevice.getOrDefault("gpu" + i, Map.of());
-            Map<RimKind, byte[]> rims = new EnumMap<>(RimKind.class);
             Map<String, byte[]> ocsp = new LinkedHashMap<>();
-            for (RimKind k : RimKind.values()) {
-                if (c.containsKey(k.collateralKey())) {
-                    rims.put(k, c.get(k.collateralKey()));
-                }
-            }
             c.forEach((kind, bytes) -> {
                 if (kind.startsWith("ocsp/")) {
                     ocsp.put(kind.substring("ocsp/".length()), bytes);
                 }
             });
-            gpuEngines.add(new EngineEvidenceVerifiers(intel, amd, gpuEngine, new StaticRimSource(rims),
+            gpuEngines.add(new EngineEvidenceVerifiers(intel, amd, gpuEngine, StaticRimSource.fromCollateral(c),
                     new StaticOcspSource(ocsp), mode));
         }
         return new EvidenceVerifiers() {
